@@ -1,0 +1,140 @@
+"""One validation action for every petition form, driven by the catalog.
+
+Rasa runs ``validate_<petition>_form`` after each answer. The answer to the requested field is
+checked by the field's validator in ``forms/`` (on the real value: identifiers arrive as vault
+tokens and are revealed in-process); an invalid answer is explained in the citizen's language
+and asked again, with the help text after repeated failures. A confident digression (a question,
+cancel, another language) returns no slot, so Rasa rejects the form for this turn and the
+digression rules answer; the form then asks its question once more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions import conversation, slots
+from actions.ports import Services
+from forms.catalog import FieldDef, Petition
+from forms.fields import check
+from forms.validators import Valid
+
+# Field types whose validator recognises a value anywhere in a sentence: a valid parse wins
+# over whatever intent the NLU guessed (a phone number is never "goodbye").
+_STRICT_TYPES = frozenset({"rrn", "foreigner_reg_no", "phone", "address", "count"})
+HELP_AFTER_FAILURES = 2
+
+
+class PetitionFormValidation(FormValidationAction):
+    def __init__(self, petition: Petition, services: Services) -> None:
+        self.petition = petition
+        self.services = services
+
+    def name(self) -> str:
+        return f"validate_{self.petition.form_name}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        values = conversation.values(tracker, self.petition)
+        events: list[EventType] = []
+        requested = tracker.get_slot(slots.REQUESTED_SLOT)
+        answering = tracker.latest_action_name == "action_listen" and requested
+
+        if answering and requested == slots.CONFIRMATION:
+            outcome = self._confirmation(dispatcher, tracker, values)
+        elif answering and requested in values:
+            outcome = self._answer(dispatcher, tracker, self.petition.field(requested))
+        else:
+            outcome = {}
+        if outcome is None:  # a digression: no slot, Rasa hands the turn to the rules
+            return []
+        events.extend(SlotSet(k, v) for k, v in outcome.items())
+        values.update({k: v for k, v in outcome.items() if k in values})
+        confirmation = outcome.get(slots.CONFIRMATION, tracker.get_slot(slots.CONFIRMATION))
+        events.append(SlotSet(slots.REQUESTED_SLOT, self._next_slot(values, confirmation)))
+        return events
+
+    def _next_slot(self, values: dict[str, Any], confirmation: Any) -> str | None:
+        for field in self.petition.active_fields(values):
+            if values.get(field.id) is None:
+                return field.id
+        return None if confirmation else slots.CONFIRMATION
+
+    # --- one field -----------------------------------------------------------------------
+
+    def _answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, field: FieldDef
+    ) -> dict[str, Any] | None:
+        intent, confidence = conversation.intent(tracker)
+        from_button = conversation.entity(tracker, field.id)
+        change = self._field_to_change(tracker)
+        if change is not None:
+            return change
+        text = from_button if from_button is not None else conversation.user_text(tracker)
+        if from_button is None and conversation.is_payload(tracker):
+            return None  # a button of something else (cancel, language …)
+        real = self.services.vault.reveal_text(text)  # validators need the real value
+        result = check(field, real)
+        digressing = intent in slots.DIGRESSIONS and confidence >= slots.DIGRESSION_CONFIDENCE
+        if from_button is None and digressing:
+            strict_hit = field.type in _STRICT_TYPES and isinstance(result, Valid)
+            if not strict_hit:
+                return None
+        language = conversation.language(tracker)
+        failures = tracker.get_slot(slots.FAILURES) or {}
+        if isinstance(result, Valid):
+            for code in result.warnings:
+                dispatcher.utter_message(response="utter_field_warning", code=code)
+            stored = result.value
+            if field.pii == "identifier":  # the slot holds a token, the vault the number
+                stored = self.services.vault.tokenize(tracker.sender_id, field.type, result.value)
+            return {field.id: stored, slots.FAILURES: {}}
+        count = int(failures.get(field.id, 0)) + 1
+        dispatcher.utter_message(
+            response="utter_invalid_value",
+            field=field.id,
+            code=result.code,
+            params=dict(result.params),
+            show_help=count >= HELP_AFTER_FAILURES,
+            language=language,
+        )
+        return {field.id: None, slots.FAILURES: {field.id: count}}
+
+    # --- the summary ---------------------------------------------------------------------
+
+    def _field_to_change(self, tracker: Tracker) -> dict[str, Any] | None:
+        intent, _ = conversation.intent(tracker)
+        if intent != "change_field":
+            return None
+        wanted = conversation.entity(tracker, "field")
+        if wanted not in {f.id for f in self.petition.fields}:
+            return None
+        return {wanted: None, slots.CONFIRMATION: None, slots.FAILURES: {}}
+
+    def _confirmation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, values: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        intent, confidence = conversation.intent(tracker)
+        change = self._field_to_change(tracker)
+        if change is not None:
+            return change
+        if intent == "affirm":
+            return {slots.CONFIRMATION: True}
+        if intent == "deny" or intent == "change_field":
+            dispatcher.utter_message(response="utter_choose_change")
+            return {slots.CONFIRMATION: None}
+        if intent in slots.DIGRESSIONS and (
+            confidence >= slots.DIGRESSION_CONFIDENCE or conversation.is_payload(tracker)
+        ):
+            return None
+        dispatcher.utter_message(response="utter_use_buttons")
+        return {slots.CONFIRMATION: None}
+
+
+def form_validations(services: Services) -> list[PetitionFormValidation]:
+    return [PetitionFormValidation(p, services) for p in services.catalog.petitions.values()]

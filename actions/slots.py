@@ -1,0 +1,17 @@
+"""Slot names shared by the domain, the actions and the app (besides one slot per field id)."""
+
+LANGUAGE = "language"
+CHANNEL = "channel"
+PETITION = "petition"
+PETITION_RUN = "petition_run"
+CONFIRMATION = "confirmation"
+RECEIPT_NO = "receipt_no"
+FAILURES = "failures"
+REQUESTED_SLOT = "requested_slot"
+
+# Intents that take the conversation elsewhere for a turn, in or out of a form.
+DIGRESSIONS = frozenset(
+    {"ask_question", "out_of_scope", "cancel", "switch_language", "request_human", "check_status"}
+)
+# Below this NLU confidence a free-text answer is taken as an answer, not a digression.
+DIGRESSION_CONFIDENCE = 0.8

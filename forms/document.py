@@ -1,0 +1,68 @@
+"""The official document: a petition's Jinja2 template filled with its values, as HTML.
+
+The template reproduces the layout of the official Korean form (boxes, Korean labels, the
+applicant block, a blank signature seat — a signature is never invented). The citizen's copy
+masks identifiers; the staff copy shows them whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from forms.catalog import Petition
+from forms.fields import display
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+Copy = Literal["citizen", "staff"]
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    receipt_no: str
+    submitted_at: datetime
+    channel: str
+    language: str
+    # Korean machine translations of free text written in another language, by field id.
+    translations: dict[str, str] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def template_name(petition: Petition) -> str:
+    return f"{petition.id}.html.j2"
+
+
+def printed_values(petition: Petition, values: dict[str, Any], copy: Copy) -> dict[str, str]:
+    """What each box of the form shows: Korean labels for choices, identifiers masked on the
+    citizen's copy. Fields the petition does not ask (conditions unmet) print empty."""
+    asked = {f.id for f in petition.active_fields(values)}
+    return {
+        f.id: display(f, values.get(f.id), "ko", reveal=copy == "staff") if f.id in asked else ""
+        for f in petition.fields
+    }
+
+
+def render_html(petition: Petition, values: dict[str, Any], meta: DocumentMeta, copy: Copy) -> str:
+    template = _environment().get_template(template_name(petition))
+    return template.render(
+        petition=petition,
+        v=printed_values(petition, values, copy),
+        raw=values,
+        meta=meta,
+        copy=copy,
+    )

@@ -1,0 +1,1 @@
+"""FastAPI app: the citizen chat API, Rasa's action server and NLG endpoint, the store."""

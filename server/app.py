@@ -1,0 +1,67 @@
+"""The app factory: ``create_app(settings)`` wires store, vault, Rasa gateway, NLG and actions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from server.container import Container, build_container
+from server.rasa_client import RasaClient, RasaGateway, RasaUnavailable
+from server.routes import citizen, health, rasa_hooks
+from server.settings import Settings, get_settings
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_UPLOAD_BYTES = 11 * 1024 * 1024
+
+
+def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=settings.app.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    container = build_container(settings, rasa)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if isinstance(container.rasa, RasaClient):
+            await container.rasa.close()
+
+    app = FastAPI(title="Minwon", version="0.1.0", lifespan=lifespan)
+    app.state.container = container
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
+        limit = MAX_UPLOAD_BYTES if request.url.path.endswith("/attachments") else MAX_BODY_BYTES
+        if request.url.path in ("/webhook", "/nlg"):
+            limit = 16 * 1024 * 1024  # Rasa sends whole trackers
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > limit:
+            return JSONResponse({"detail": "Request body too large."}, status_code=413)
+        return await call_next(request)
+
+    @app.exception_handler(RasaUnavailable)
+    async def rasa_unavailable(_: Request, exc: RasaUnavailable) -> JSONResponse:
+        logging.getLogger("minwon").warning("%s", exc)
+        return JSONResponse(
+            {"detail": "The assistant is restarting. Please send your message again in a moment."},
+            status_code=503,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Never echo the input back: it may hold personal data.
+        errors = [{"loc": e.get("loc"), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    app.include_router(health.router)
+    app.include_router(citizen.router)
+    app.include_router(rasa_hooks.router)
+    return app
+
+
+def container_of(app: FastAPI) -> Container:
+    return app.state.container  # type: ignore[no-any-return]

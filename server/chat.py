@@ -1,0 +1,165 @@
+"""The citizen chat service behind ``/api/conversations``.
+
+Every message passes here on its way to Rasa: identifiers are swapped for vault tokens first
+(the whole message when the citizen is answering an identifier question), and tokens in the
+replies are masked. The state returned to the client is read from Rasa's tracker.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from actions import slots as slot_names
+from forms.catalog import Catalog
+from forms.languages import normalise_language
+from server.display import shown_values
+from server.pii import Vault
+from server.rasa_client import RasaGateway
+from server.store.repositories import ConversationRepository
+
+_PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_][\w]*)(?P<entities>\{.*\})?$", re.DOTALL)
+
+
+class UnknownConversation(LookupError):
+    pass
+
+
+class BadPayload(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Turn:
+    messages: list[dict[str, Any]]
+    state: dict[str, Any]
+
+
+class ChatService:
+    def __init__(
+        self,
+        rasa: RasaGateway,
+        conversations: ConversationRepository,
+        vault: Vault,
+        catalog: Catalog,
+        allowed_intents: frozenset[str],
+    ) -> None:
+        self.rasa = rasa
+        self.conversations = conversations
+        self.vault = vault
+        self.catalog = catalog
+        self.allowed_intents = allowed_intents
+
+    async def start(self, language: str | None, channel: str) -> tuple[str, Turn]:
+        conversation_id = uuid.uuid4().hex
+        lang = normalise_language(language)
+        self.conversations.create(conversation_id, lang, channel)
+        opening = "/start_conversation" + json.dumps({"language": lang, "channel": channel})
+        return conversation_id, await self._turn(conversation_id, opening, lang, channel)
+
+    async def post(
+        self,
+        conversation_id: str,
+        text: str | None,
+        payload: str | None,
+        attachments: list[str] | None = None,
+    ) -> Turn:
+        row = self.conversations.get(conversation_id)
+        if row is None:
+            raise UnknownConversation(conversation_id)
+        if payload is not None:
+            message = self._checked_payload(payload)
+        else:
+            message = (text or "").strip()
+            if message.startswith("/"):  # typed text never acts as a button payload
+                message = message.lstrip("/")
+        if not message and attachments:
+            message = "/inform"
+        whole = self._answering_identifier(row.active_form, row.requested_slot)
+        message = self.vault.scrub(conversation_id, message, whole=whole)
+        return await self._turn(
+            conversation_id, message, row.language, row.channel, attachments or []
+        )
+
+    async def state(self, conversation_id: str) -> dict[str, Any]:
+        if self.conversations.get(conversation_id) is None:
+            raise UnknownConversation(conversation_id)
+        return self._state(await self.rasa.tracker(conversation_id))
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _checked_payload(self, payload: str) -> str:
+        match = _PAYLOAD.match(payload.strip())
+        if not match or match.group("intent") not in self.allowed_intents:
+            raise BadPayload("payload must be one of the bot's buttons (/intent{json})")
+        if match.group("entities"):
+            try:
+                entities = json.loads(match.group("entities"))
+            except json.JSONDecodeError:
+                raise BadPayload("payload entities must be a JSON object") from None
+            if not isinstance(entities, dict):
+                raise BadPayload("payload entities must be a JSON object")
+        return payload.strip()
+
+    def _answering_identifier(self, active_form: str | None, requested_slot: str | None) -> bool:
+        if not active_form or not requested_slot:
+            return False
+        petition = self.catalog.petitions.get(active_form.removesuffix("_form"))
+        if petition is None:
+            return False
+        return any(f.id == requested_slot and f.pii == "identifier" for f in petition.fields)
+
+    async def _turn(
+        self,
+        conversation_id: str,
+        message: str,
+        language: str,
+        channel: str,
+        attachments: list[str] | None = None,
+    ) -> Turn:
+        metadata: dict[str, Any] = {"language": language, "channel": channel}
+        if attachments:
+            metadata["attachments"] = attachments
+        replies = await self.rasa.send(conversation_id, message, metadata)
+        tracker = await self.rasa.tracker(conversation_id)
+        state = self._state(tracker)
+        self.conversations.record_position(
+            conversation_id, state["language"], tracker_form(tracker), state["requested_slot"]
+        )
+        return Turn([self._message(r) for r in replies], state)
+
+    def _message(self, reply: dict[str, Any]) -> dict[str, Any]:
+        message: dict[str, Any] = {"text": self.vault.mask_tokens(reply.get("text") or "")}
+        if reply.get("buttons"):
+            message["buttons"] = [
+                {"title": b.get("title", ""), "payload": b.get("payload", "")} for b in reply["buttons"]
+            ]
+        custom = reply.get("custom") or {}
+        if custom.get("sources"):
+            message["sources"] = custom["sources"]
+        if custom.get("attachment"):
+            message["attachment"] = custom["attachment"]
+        return message
+
+    def _state(self, tracker: dict[str, Any]) -> dict[str, Any]:
+        slots: dict[str, Any] = tracker.get("slots") or {}
+        language = normalise_language(slots.get(slot_names.LANGUAGE))
+        form = tracker_form(tracker)
+        petition_id = slots.get(slot_names.PETITION)
+        petition = self.catalog.petitions.get(str(petition_id)) if petition_id else None
+        filled = shown_values(petition, slots, language, self.vault) if petition else {}
+        return {
+            "language": language,
+            "active_form": form.removesuffix("_form") if form else None,
+            "requested_slot": slots.get(slot_names.REQUESTED_SLOT) if form else None,
+            "filled": filled,
+            "receipt_no": slots.get(slot_names.RECEIPT_NO),
+        }
+
+
+def tracker_form(tracker: dict[str, Any]) -> str | None:
+    loop = tracker.get("active_loop") or {}
+    return loop.get("name") or None

@@ -1,0 +1,77 @@
+"""``minwon``: the command line for running and administering Minwon."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import typer
+import uvicorn
+
+from actions.generate import generated_files
+from forms.catalog import default_catalog
+from server.nlg import MessageCatalog
+from server.settings import ROOT, get_settings
+
+app = typer.Typer(help="Minwon: civil petition assistant.", no_args_is_help=True)
+bot = typer.Typer(help="The Rasa project.", no_args_is_help=True)
+app.add_typer(bot, name="bot")
+
+BOT_INPUTS = ("bot/config.yml", "bot/domain", "data")
+
+
+@app.command()
+def serve(host: str | None = None, port: int | None = None) -> None:
+    """Runs the app (citizen API, Rasa's action server and NLG endpoint)."""
+    settings = get_settings()
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=host or settings.app.host,
+        port=port or settings.app.port,
+        log_level=settings.app.log_level.lower(),
+    )
+
+
+@bot.command("generate")
+def generate(check: bool = typer.Option(False, help="Only report files that are out of date.")) -> None:
+    """Writes the catalog-driven domain files and rules."""
+    messages = MessageCatalog(ROOT / "bot/messages")
+    stale = []
+    for path, content in generated_files(default_catalog(), messages.response_names(), ROOT).items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == content:
+            continue
+        stale.append(path.relative_to(ROOT))
+        if not check:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+    verb = "out of date" if check else "written"
+    for path in stale:
+        typer.echo(f"{verb}: {path}")
+    if check and stale:
+        raise typer.Exit(1)
+
+
+def bot_fingerprint(root: Path = ROOT) -> str:
+    """Hash of everything a trained model depends on (the model cache key)."""
+    digest = hashlib.sha256()
+    for entry in BOT_INPUTS:
+        base = root / entry
+        files = sorted(base.rglob("*")) if base.is_dir() else [base]
+        for path in files:
+            if path.is_file() and path.suffix in (".yml", ".yaml"):
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    digest.update((root / "requirements/rasa.lock").read_bytes())
+    return digest.hexdigest()[:20]
+
+
+@bot.command("fingerprint")
+def fingerprint() -> None:
+    """Prints the hash of the bot's training inputs."""
+    typer.echo(bot_fingerprint())
+
+
+if __name__ == "__main__":
+    app()

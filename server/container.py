@@ -1,0 +1,92 @@
+"""Everything the app wires together once, from one Settings object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rasa_sdk.executor import ActionExecutor
+
+from actions.ports import Services
+from actions.registry import build_actions
+from forms.catalog import Catalog, default_catalog
+from server.chat import ChatService
+from server.links import StatusLinks
+from server.nlg import MessageCatalog, NaturalLanguage
+from server.pii import Vault, load_key
+from server.ratelimit import RateLimiter
+from server.rasa_client import RasaClient, RasaGateway
+from server.services import Petitions
+from server.settings import Settings
+from server.store.db import Database
+from server.store.repositories import (
+    AttachmentRepository,
+    ConversationRepository,
+    SubmissionRepository,
+)
+
+
+def domain_intents(domain_dir: Path) -> frozenset[str]:
+    """Intents a button payload may name: those of the Rasa domain."""
+    intents: set[str] = set()
+    for path in domain_dir.rglob("*.yml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in data.get("intents") or []:
+            intents.add(item if isinstance(item, str) else next(iter(item)))
+    return frozenset(intents)
+
+
+@dataclass
+class Container:
+    settings: Settings
+    db: Database
+    catalog: Catalog
+    vault: Vault
+    conversations: ConversationRepository
+    submissions: SubmissionRepository
+    attachments: AttachmentRepository
+    links: StatusLinks
+    rasa: RasaGateway
+    chat: ChatService
+    nlg: NaturalLanguage
+    executor: ActionExecutor
+    per_conversation: RateLimiter
+    per_client: RateLimiter
+
+
+def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Container:
+    db = Database(settings.database_url)
+    db.create_schema()
+    catalog = default_catalog()
+    key = load_key(settings.pii.key, settings.pii_key_file)
+    vault = Vault(db, key)
+    conversations = ConversationRepository(db)
+    submissions = SubmissionRepository(db)
+    links = StatusLinks(key, settings.app.public_url)
+    token = settings.rasa.token or (
+        settings.rasa_token_file.read_text().strip() if settings.rasa_token_file.exists() else ""
+    )
+    rasa = rasa or RasaClient(settings.rasa.url, token, settings.rasa.timeout_seconds)
+    executor = ActionExecutor()
+    for action in build_actions(Services(catalog, vault, Petitions(submissions, links))):
+        executor.register_action(action)
+    messages = MessageCatalog(settings.rasa.project_dir / "messages")
+    return Container(
+        settings=settings,
+        db=db,
+        catalog=catalog,
+        vault=vault,
+        conversations=conversations,
+        submissions=submissions,
+        attachments=AttachmentRepository(db),
+        links=links,
+        rasa=rasa,
+        chat=ChatService(
+            rasa, conversations, vault, catalog, domain_intents(settings.rasa.project_dir / "domain")
+        ),
+        nlg=NaturalLanguage(messages, catalog, settings.office, vault),
+        executor=executor,
+        per_conversation=RateLimiter(settings.chat.rate_per_conversation),
+        per_client=RateLimiter(settings.chat.rate_per_client),
+    )

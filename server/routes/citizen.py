@@ -1,0 +1,116 @@
+"""The citizen chat API (DESIGN.md): conversations, messages, attachments, petition status."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query, Request, UploadFile, status
+
+from forms.photos import MAX_PHOTO_BYTES, PhotoError, inspect_photo
+from server.chat import BadPayload, UnknownConversation
+from server.deps import ContainerDep
+from server.schemas import (
+    AttachmentOut,
+    ConversationCreated,
+    NewConversation,
+    PetitionStatus,
+    StateOut,
+    TurnOut,
+    UserMessage,
+)
+
+router = APIRouter(prefix="/api", tags=["citizen"])
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _limit(container: ContainerDep, request: Request, conversation_id: str | None = None) -> None:
+    if not container.per_client.allow(_client(request)) or (
+        conversation_id and not container.per_conversation.allow(conversation_id)
+    ):
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "Too many messages; wait a moment.")
+
+
+@router.post("/conversations", status_code=201, response_model=ConversationCreated)
+async def create_conversation(
+    body: NewConversation, request: Request, container: ContainerDep
+) -> dict[str, object]:
+    _limit(container, request)
+    conversation_id, turn = await container.chat.start(body.language, body.channel)
+    return {"conversation_id": conversation_id, "messages": turn.messages, "state": turn.state}
+
+
+@router.post("/conversations/{conversation_id}/messages", response_model=TurnOut)
+async def post_message(
+    conversation_id: str, body: UserMessage, request: Request, container: ContainerDep
+) -> dict[str, object]:
+    if body.text is not None and len(body.text) > container.settings.chat.max_text_chars:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            f"Text is longer than {container.settings.chat.max_text_chars} characters.",
+        )
+    if container.conversations.get(conversation_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Unknown conversation.")
+    _limit(container, request, conversation_id)
+    if body.attachments and not container.attachments.owned_by(conversation_id, body.attachments):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "Unknown attachment id.")
+    try:
+        turn = await container.chat.post(conversation_id, body.text, body.payload, body.attachments)
+    except UnknownConversation:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Unknown conversation.") from None
+    except BadPayload as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+    return {"messages": turn.messages, "state": turn.state}
+
+
+@router.get("/conversations/{conversation_id}", response_model=StateOut)
+async def get_conversation(conversation_id: str, container: ContainerDep) -> dict[str, object]:
+    try:
+        return {"state": await container.chat.state(conversation_id)}
+    except UnknownConversation:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Unknown conversation.") from None
+
+
+@router.post(
+    "/conversations/{conversation_id}/attachments", status_code=201, response_model=AttachmentOut
+)
+async def upload_attachment(
+    conversation_id: str, file: UploadFile, request: Request, container: ContainerDep
+) -> dict[str, object]:
+    if container.conversations.get(conversation_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Unknown conversation.")
+    _limit(container, request, conversation_id)
+    data = await file.read(MAX_PHOTO_BYTES + 1)
+    try:
+        info = inspect_photo(data)
+    except PhotoError as exc:
+        code = (
+            status.HTTP_413_CONTENT_TOO_LARGE
+            if exc.code == "photo.too_large"
+            else status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+        )
+        raise HTTPException(code, "Send a JPEG or PNG photo of at most 10 MB.") from None
+    attachment_id = container.attachments.add(conversation_id, info.content_type, data, info.taken_at)
+    return {
+        "attachment_id": attachment_id,
+        "content_type": info.content_type,
+        "taken_at": info.taken_at.isoformat() if info.taken_at else None,
+    }
+
+
+@router.get("/petitions/{receipt_no}", response_model=PetitionStatus)
+async def petition_status(
+    receipt_no: str, container: ContainerDep, token: str = Query(..., max_length=64)
+) -> dict[str, object]:
+    submission = container.submissions.get(receipt_no) if container.links.verify(receipt_no, token) else None
+    if submission is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No petition with this receipt number and link.")
+    petition = container.catalog.petition(submission.petition_id)
+    return {
+        "receipt_no": submission.receipt_no,
+        "petition": submission.petition_id,
+        "title": petition.title(submission.language),
+        "status": submission.status,
+        "submitted_at": submission.submitted_at.isoformat(),
+        "updated_at": submission.updated_at.isoformat(),
+    }

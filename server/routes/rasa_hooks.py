@@ -1,0 +1,34 @@
+"""What Rasa calls back: ``/webhook`` (custom actions, in-process with rasa-sdk's executor) and
+``/nlg`` (every bot text). Both listen on the app's loopback port only in the default setup."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Body
+from fastapi.responses import JSONResponse
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
+
+from server.deps import ContainerDep
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["rasa"], include_in_schema=False)
+
+
+@router.post("/webhook")
+async def webhook(container: ContainerDep, action_call: dict[str, Any] = Body(...)) -> JSONResponse:
+    try:
+        result = await container.executor.run(action_call)
+    except ActionExecutionRejection as exc:
+        return JSONResponse({"error": exc.message, "action_name": exc.action_name}, status_code=400)
+    except ActionNotFoundException as exc:
+        log.error("Rasa asked for an unknown action %s", exc.action_name)
+        return JSONResponse({"error": exc.message, "action_name": exc.action_name}, status_code=404)
+    return JSONResponse(result.model_dump() if result else None)
+
+
+@router.post("/nlg")
+async def nlg(container: ContainerDep, body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+    response = str(body.get("response") or body.get("template") or "")
+    return container.nlg.render(response, body.get("arguments") or {}, body.get("tracker") or {})

@@ -1,0 +1,102 @@
+"""One typed settings object, a section per subsystem, read from the environment.
+
+Variables are prefixed ``MINWON_`` and nested with ``__``, e.g. ``MINWON_DATABASE__URL`` or
+``MINWON_RASA__URL``. Defaults are the embedded single-machine setup: SQLite under ``var/``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class AppSection(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Public base URL used in links given to citizens (status page, QR code).
+    public_url: str = "http://127.0.0.1:8000"
+    var_dir: Path = ROOT / "var"
+    log_level: str = "INFO"
+
+
+class DatabaseSection(BaseModel):
+    # Any SQLAlchemy URL; PostgreSQL in production, e.g. postgresql+psycopg://minwon@db/minwon
+    url: str = ""
+
+
+class RasaSection(BaseModel):
+    url: str = "http://127.0.0.1:5005"
+    # Token for Rasa's HTTP API (tracker reads). Only the app and Rasa know it; the run command
+    # generates one into var/ when none is set.
+    token: str = ""
+    timeout_seconds: float = 90.0
+    project_dir: Path = ROOT / "bot"
+    data_dir: Path = ROOT / "data"
+
+
+class ChatSection(BaseModel):
+    max_text_chars: int = 2000
+    # Requests per minute; the chat API answers 429 past these.
+    rate_per_conversation: int = 30
+    rate_per_client: int = 120
+
+
+class PiiSection(BaseModel):
+    # base64 of a 32-byte AES key; otherwise read (or created with mode 0600) at key_file.
+    key: str = ""
+    key_file: Path | None = None
+
+
+class OfficeSection(BaseModel):
+    """How citizens reach the office's staff; said by the bot in the citizen's language."""
+
+    name: dict[str, str] = {
+        "ko": "시청",
+        "en": "City Hall",
+        "zh": "市政府",
+        "vi": "Tòa thị chính",
+        "th": "ศาลาว่าการเมือง",
+    }
+    phone: str = "120"
+    hours: dict[str, str] = {
+        "ko": "평일 09:00~18:00",
+        "en": "weekdays 9:00–18:00",
+        "zh": "工作日 9:00–18:00",
+        "vi": "ngày thường 9:00–18:00",
+        "th": "วันธรรมดา 9:00–18:00",
+    }
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MINWON_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    app: AppSection = Field(default_factory=AppSection)
+    database: DatabaseSection = Field(default_factory=DatabaseSection)
+    rasa: RasaSection = Field(default_factory=RasaSection)
+    chat: ChatSection = Field(default_factory=ChatSection)
+    pii: PiiSection = Field(default_factory=PiiSection)
+    office: OfficeSection = Field(default_factory=OfficeSection)
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.app.var_dir / 'minwon.db'}"
+
+    @property
+    def pii_key_file(self) -> Path:
+        return self.pii.key_file or self.app.var_dir / "keys" / "pii.key"
+
+    @property
+    def rasa_token_file(self) -> Path:
+        return self.app.var_dir / "keys" / "rasa-token"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""The app's store: SQLAlchemy 2 models and repositories (SQLite by default, any URL by setting)."""

@@ -1,0 +1,171 @@
+"""Repositories: the only code that queries the tables."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from actions.ports import SubmissionDraft
+from server.store.db import Database
+from server.store.models import Attachment, Conversation, Submission, utcnow
+
+_RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed on a keypad
+
+
+class ConversationRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def create(self, conversation_id: str, language: str, channel: str) -> None:
+        with self._db.session() as session:
+            session.add(Conversation(id=conversation_id, language=language, channel=channel))
+
+    def get(self, conversation_id: str) -> Conversation | None:
+        with self._db.session() as session:
+            return session.get(Conversation, conversation_id)
+
+    def record_position(
+        self, conversation_id: str, language: str, active_form: str | None, requested_slot: str | None
+    ) -> None:
+        with self._db.session() as session:
+            row = session.get(Conversation, conversation_id)
+            if row is not None:
+                row.language = language
+                row.active_form = active_form
+                row.requested_slot = requested_slot
+                row.updated_at = utcnow()
+
+
+@dataclass(frozen=True)
+class Receipt:
+    receipt_no: str
+    created: bool  # False when the submission already existed (a retried submit)
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    receipt_no: str
+    petition_id: str
+    status: str
+    language: str
+    channel: str
+    conversation_id: str
+    fields: dict[str, Any]
+    warnings: dict[str, Any]
+    transcript: list[Any]
+    submitted_at: datetime
+    updated_at: datetime
+
+
+def _view(row: Submission) -> SubmissionView:
+    return SubmissionView(
+        receipt_no=row.receipt_no,
+        petition_id=row.petition_id,
+        status=row.status,
+        language=row.language,
+        channel=row.channel,
+        conversation_id=row.conversation_id,
+        fields=dict(row.fields),
+        warnings=dict(row.warnings or {}),
+        transcript=list(row.transcript or []),
+        submitted_at=row.submitted_at,
+        updated_at=row.updated_at,
+    )
+
+
+class SubmissionRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @staticmethod
+    def _new_receipt_no(now: datetime) -> str:
+        suffix = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(6))
+        return f"MW-{now:%Y%m%d}-{suffix}"
+
+    def submit(self, new: SubmissionDraft) -> Receipt:
+        """Stores the submission once: a second call with the same idempotency key returns the
+        first receipt and creates nothing."""
+        existing = self._by_key(new.idempotency_key)
+        if existing is not None:
+            return Receipt(existing.receipt_no, created=False)
+        now = utcnow()
+        for _ in range(5):
+            receipt_no = self._new_receipt_no(now)
+            try:
+                with self._db.session() as session:
+                    session.add(
+                        Submission(
+                            receipt_no=receipt_no,
+                            idempotency_key=new.idempotency_key,
+                            petition_id=new.petition_id,
+                            status="submitted",
+                            language=new.language,
+                            channel=new.channel,
+                            conversation_id=new.conversation_id,
+                            fields=new.fields,
+                            warnings=new.warnings,
+                            transcript=new.transcript,
+                            submitted_at=now,
+                            updated_at=now,
+                        )
+                    )
+                return Receipt(receipt_no, created=True)
+            except IntegrityError:
+                existing = self._by_key(new.idempotency_key)
+                if existing is not None:  # a concurrent retry won the race
+                    return Receipt(existing.receipt_no, created=False)
+        raise RuntimeError("could not allocate a receipt number")
+
+    def _by_key(self, key: str) -> Submission | None:
+        with self._db.session() as session:
+            return session.scalar(select(Submission).where(Submission.idempotency_key == key))
+
+    def get(self, receipt_no: str) -> SubmissionView | None:
+        with self._db.session() as session:
+            row = session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))
+            return _view(row) if row else None
+
+    def list(self, status: str | None = None, petition: str | None = None) -> list[SubmissionView]:
+        query = select(Submission).order_by(Submission.submitted_at.desc())
+        if status:
+            query = query.where(Submission.status == status)
+        if petition:
+            query = query.where(Submission.petition_id == petition)
+        with self._db.session() as session:
+            return [_view(row) for row in session.scalars(query)]
+
+
+class AttachmentRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(
+        self, conversation_id: str, content_type: str, data: bytes, taken_at: datetime | None
+    ) -> str:
+        attachment_id = secrets.token_hex(16)
+        with self._db.session() as session:
+            session.add(
+                Attachment(
+                    id=attachment_id,
+                    conversation_id=conversation_id,
+                    content_type=content_type,
+                    size=len(data),
+                    taken_at=taken_at,
+                    data=data,
+                )
+            )
+        return attachment_id
+
+    def owned_by(self, conversation_id: str, attachment_ids: list[str]) -> bool:
+        with self._db.session() as session:
+            found = session.scalars(
+                select(Attachment.id).where(
+                    Attachment.id.in_(attachment_ids), Attachment.conversation_id == conversation_id
+                )
+            ).all()
+        return len(set(found)) == len(set(attachment_ids))

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import pytest
+
+from server.settings import AppSection, PiiSection, RasaSection, Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings of a throw-away installation: its own var dir, SQLite file and key."""
+    return Settings(
+        app=AppSection(var_dir=tmp_path / "var", public_url="http://testserver"),
+        pii=PiiSection(key=base64.b64encode(os.urandom(32)).decode()),
+        rasa=RasaSection(url="http://127.0.0.1:9", token="test-token"),
+    )
