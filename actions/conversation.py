@@ -45,7 +45,27 @@ def transcript(tracker: Tracker) -> list[dict[str, Any]]:
     lines = []
     for event in tracker.events:
         if event.get("event") == "user":
-            lines.append({"who": "citizen", "text": event.get("text") or "", "at": event.get("timestamp")})
+            lines.append(
+                {"who": "citizen", "text": event.get("text") or "", "at": event.get("timestamp")}
+            )
         elif event.get("event") == "bot" and event.get("text"):
             lines.append({"who": "bot", "text": event["text"], "at": event.get("timestamp")})
     return lines
+
+
+def citizen_just_spoke(tracker: Tracker) -> bool:
+    """True when the latest thing that happened is the citizen's message (the form is being
+    answered), false when the form runs again after another action (a digression's answer,
+    the petition's start). Rasa hands form validation a tracker ending in the form's own
+    action event and slot events, which are skipped."""
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            return True
+        if kind == "action" and event.get("name") not in (
+            tracker.active_loop_name,
+            tracker.get_slot("petition") and f"{tracker.get_slot('petition')}_form",
+            "action_listen",
+        ):
+            return False
+    return False

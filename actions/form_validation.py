@@ -43,7 +43,7 @@ class PetitionFormValidation(FormValidationAction):
         values = conversation.values(tracker, self.petition)
         events: list[EventType] = []
         requested = tracker.get_slot(slots.REQUESTED_SLOT)
-        answering = tracker.latest_action_name == "action_listen" and requested
+        answering = requested and conversation.citizen_just_spoke(tracker)
 
         if answering and requested == slots.CONFIRMATION:
             outcome = self._confirmation(dispatcher, tracker, values)

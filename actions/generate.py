@@ -44,13 +44,14 @@ def fields_domain(catalog: Catalog) -> str:
             "version": "3.1",
             "entities": field_ids,
             "slots": {
-                f: {"type": "any", "influence_conversation": False, "mappings": [{"type": "custom"}]}
+                f: {
+                    "type": "any",
+                    "influence_conversation": False,
+                    "mappings": [{"type": "custom"}],
+                }
                 for f in field_ids
             },
-            "responses": {
-                f"utter_ask_{name}": [{"text": PLACEHOLDER}]
-                for name in field_ids
-            },
+            "responses": {f"utter_ask_{name}": [{"text": PLACEHOLDER}] for name in field_ids},
         }
     )
 

@@ -14,7 +14,21 @@ from forms.languages import LANGUAGES, Language
 
 # How citizens name each language, in any of the five (matched case-insensitively).
 _NAMES: dict[Language, tuple[str, ...]] = {
-    "ko": ("한국어", "한국말", "한글", "korean", "韩语", "韩文", "韓語", "韩国语", "韩国话", "朝鲜语", "朝鲜话", "tiếng hàn", "เกาหลี"),
+    "ko": (
+        "한국어",
+        "한국말",
+        "한글",
+        "korean",
+        "韩语",
+        "韩文",
+        "韓語",
+        "韩国语",
+        "韩国话",
+        "朝鲜语",
+        "朝鲜话",
+        "tiếng hàn",
+        "เกาหลี",
+    ),
     "en": ("영어", "english", "英语", "英文", "tiếng anh", "อังกฤษ"),
     "zh": ("중국어", "chinese", "mandarin", "中文", "汉语", "普通话", "tiếng trung", "จีน"),
     "vi": ("베트남어", "vietnamese", "越南语", "越南文", "越语", "tiếng việt", "việt", "เวียดนาม"),
@@ -28,9 +42,7 @@ def language_named_in(text: str) -> Language | None:
     if len(found) == 1:
         return found[0]
     # "Korean → English": the last one named is the one wanted.
-    positions = {
-        lang: max(lowered.rfind(n) for n in _NAMES[lang]) for lang in found
-    }
+    positions = {lang: max(lowered.rfind(n) for n in _NAMES[lang]) for lang in found}
     return max(positions, key=positions.__getitem__) if found else None
 
 

@@ -102,5 +102,7 @@ class CancelPetition(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         had_petition = tracker.get_slot(slots.PETITION) is not None
-        dispatcher.utter_message(response="utter_cancelled" if had_petition else "utter_nothing_to_cancel")
+        dispatcher.utter_message(
+            response="utter_cancelled" if had_petition else "utter_nothing_to_cancel"
+        )
         return _clear_petition(self.services)

@@ -34,7 +34,7 @@ class VaultPort(Protocol):
 
 class PetitionsPort(Protocol):
     def submit(self, draft: SubmissionDraft) -> str:
-        """Stores the submission (idempotent on ``draft.idempotency_key``); returns its receipt no."""
+        """Stores the submission once per ``idempotency_key``; returns the receipt number."""
         ...
 
     def status_url(self, receipt_no: str) -> str: ...

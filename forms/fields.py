@@ -40,7 +40,9 @@ def summary_lines(petition: Petition, values: dict[str, Any], language: str) -> 
     lines = []
     for field in petition.active_fields(values):
         shown = values.get(field.id)
-        lines.append(f"{field.label(language)}: {display(field, shown, language) if shown else '—'}")
+        lines.append(
+            f"{field.label(language)}: {display(field, shown, language) if shown else '—'}"
+        )
     return lines
 
 

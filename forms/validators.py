@@ -113,7 +113,9 @@ def _national_digits(text: str) -> str | None:
     return raw if raw.isdigit() else None
 
 
-_PHONE_IN_TEXT = re.compile(r"(?<![\d+])(?:\+?82[\s\-.]*(?:\(0\))?|0)1[016789][\s\-.)]*\d{3,4}[\s\-.]*\d{4}(?!\d)")
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![\d+])(?:\+?82[\s\-.]*(?:\(0\))?|0)1[016789][\s\-.)]*\d{3,4}[\s\-.]*\d{4}(?!\d)"
+)
 
 
 def mobile_phone(text: str) -> Result:
@@ -152,19 +154,78 @@ def person_name(text: str, *, max_length: int = 50) -> Result:
 # Number words, by how they are found: whole words (Korean, English, Vietnamese) or anywhere
 # in the text (Chinese and Thai, written without spaces).
 _WHOLE_WORD_NUMBERS = {
-    "한": 1, "하나": 1, "일": 1, "두": 2, "둘": 2, "이": 2, "세": 3, "셋": 3, "삼": 3,
-    "네": 4, "넷": 4, "사": 4, "다섯": 5, "오": 5, "여섯": 6, "육": 6, "일곱": 7, "칠": 7,
-    "여덟": 8, "팔": 8, "아홉": 9, "구": 9, "열": 10, "십": 10,
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1, "single": 1, "just one": 1,
-    "một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
-    "chín": 9, "mười": 10,
+    "한": 1,
+    "하나": 1,
+    "일": 1,
+    "두": 2,
+    "둘": 2,
+    "이": 2,
+    "세": 3,
+    "셋": 3,
+    "삼": 3,
+    "네": 4,
+    "넷": 4,
+    "사": 4,
+    "다섯": 5,
+    "오": 5,
+    "여섯": 6,
+    "육": 6,
+    "일곱": 7,
+    "칠": 7,
+    "여덟": 8,
+    "팔": 8,
+    "아홉": 9,
+    "구": 9,
+    "열": 10,
+    "십": 10,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a": 1,
+    "an": 1,
+    "single": 1,
+    "just one": 1,
+    "một": 1,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
 }
 _SUBSTRING_NUMBERS = {
-    "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-    "九": 9, "十": 10,
-    "หนึ่ง": 1, "เดียว": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7,
-    "แปด": 8, "เก้า": 9, "สิบ": 10,
+    "一": 1,
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "หนึ่ง": 1,
+    "เดียว": 1,
+    "สอง": 2,
+    "สาม": 3,
+    "สี่": 4,
+    "ห้า": 5,
+    "หก": 6,
+    "เจ็ด": 7,
+    "แปด": 8,
+    "เก้า": 9,
+    "สิบ": 10,
 }
 # Counters and polite endings that follow a number word ("두 통이요", "สามฉบับครับ").
 _COUNTER_SUFFIX = re.compile(
@@ -271,7 +332,9 @@ def road_address(text: str) -> Result:
         detail=detail,
     )
     base = " ".join(p for p in (*region, parts["road"], underground + number) if p)
-    full = f"{base}, {detail}" if detail and not detail.startswith("(") else f"{base} {detail}".strip()
+    full = (
+        f"{base}, {detail}" if detail and not detail.startswith("(") else f"{base} {detail}".strip()
+    )
     warnings = () if detail else ("address.detail_missing",)
     return Valid(full, full, warnings, parts)
 

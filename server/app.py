@@ -21,7 +21,9 @@ MAX_UPLOAD_BYTES = 11 * 1024 * 1024
 
 def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = None) -> FastAPI:
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.app.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.app.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     container = build_container(settings, rasa)
 
     @asynccontextmanager
@@ -54,7 +56,9 @@ def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = N
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Never echo the input back: it may hold personal data.
-        errors = [{"loc": e.get("loc"), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
+        errors = [
+            {"loc": e.get("loc"), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()
+        ]
         return JSONResponse({"detail": errors}, status_code=422)
 
     app.include_router(health.router)

@@ -129,13 +129,22 @@ class ChatService:
         self.conversations.record_position(
             conversation_id, state["language"], tracker_form(tracker), state["requested_slot"]
         )
-        return Turn([self._message(r) for r in replies], state)
+        messages: list[dict[str, Any]] = []
+        for reply in replies:
+            message = self._message(reply)
+            if not message["text"] and messages and set(message) - {"text"}:
+                # Rasa's REST channel sends a response's custom part as a message of its own.
+                messages[-1].update({k: v for k, v in message.items() if k != "text"})
+            elif message["text"] or set(message) - {"text"}:
+                messages.append(message)
+        return Turn(messages, state)
 
     def _message(self, reply: dict[str, Any]) -> dict[str, Any]:
         message: dict[str, Any] = {"text": self.vault.mask_tokens(reply.get("text") or "")}
         if reply.get("buttons"):
             message["buttons"] = [
-                {"title": b.get("title", ""), "payload": b.get("payload", "")} for b in reply["buttons"]
+                {"title": b.get("title", ""), "payload": b.get("payload", "")}
+                for b in reply["buttons"]
             ]
         custom = reply.get("custom") or {}
         if custom.get("sources"):

@@ -34,11 +34,15 @@ def serve(host: str | None = None, port: int | None = None) -> None:
 
 
 @bot.command("generate")
-def generate(check: bool = typer.Option(False, help="Only report files that are out of date.")) -> None:
+def generate(
+    check: bool = typer.Option(False, help="Only report files that are out of date."),
+) -> None:
     """Writes the catalog-driven domain files and rules."""
     messages = MessageCatalog(ROOT / "bot/messages")
     stale = []
-    for path, content in generated_files(default_catalog(), messages.response_names(), ROOT).items():
+    for path, content in generated_files(
+        default_catalog(), messages.response_names(), ROOT
+    ).items():
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if current == content:
             continue

@@ -15,8 +15,8 @@ from server.chat import ChatService
 from server.links import StatusLinks
 from server.nlg import MessageCatalog, NaturalLanguage
 from server.pii import Vault, load_key
-from server.ratelimit import RateLimiter
 from server.rasa_client import RasaClient, RasaGateway
+from server.ratelimit import RateLimiter
 from server.services import Petitions
 from server.settings import Settings
 from server.store.db import Database
@@ -83,7 +83,11 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
         links=links,
         rasa=rasa,
         chat=ChatService(
-            rasa, conversations, vault, catalog, domain_intents(settings.rasa.project_dir / "domain")
+            rasa,
+            conversations,
+            vault,
+            catalog,
+            domain_intents(settings.rasa.project_dir / "domain"),
         ),
         nlg=NaturalLanguage(messages, catalog, settings.office, vault),
         executor=executor,

@@ -37,7 +37,9 @@ class MessageCatalog:
         loaded = {}
         for language in LANGUAGES:
             path = self.directory / f"{language}.yml"
-            loaded[language] = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+            loaded[language] = (
+                yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+            )
         return loaded
 
     def entry(self, key: str, language: str) -> dict[str, Any] | None:
@@ -78,7 +80,9 @@ class NaturalLanguage:
         self.office = office
         self.vault = vault
 
-    def render(self, response: str, arguments: dict[str, Any], tracker: dict[str, Any]) -> dict[str, Any]:
+    def render(
+        self, response: str, arguments: dict[str, Any], tracker: dict[str, Any]
+    ) -> dict[str, Any]:
         slots: dict[str, Any] = tracker.get("slots") or {}
         language = normalise_language(arguments.get("language") or slots.get(slot_names.LANGUAGE))
         petition = self._petition(arguments.get("petition") or slots.get(slot_names.PETITION))
@@ -88,7 +92,10 @@ class NaturalLanguage:
         if response.startswith("utter_ask_"):
             field = self._field(petition, response.removeprefix("utter_ask_"))
             if field is not None:
-                return {"text": field.question(language), "buttons": self._field_buttons(field, language)}
+                return {
+                    "text": field.question(language),
+                    "buttons": self._field_buttons(field, language),
+                }
 
         entry = self.messages.entry(response, language)
         if entry is None:
@@ -168,7 +175,9 @@ class NaturalLanguage:
             "documents": ", ".join(documents),
         }
 
-    def _error(self, petition: Petition | None, arguments: dict[str, Any], language: Language) -> str:
+    def _error(
+        self, petition: Petition | None, arguments: dict[str, Any], language: Language
+    ) -> str:
         field = self._field(petition, str(arguments.get("field")))
         if field is None:
             return self.messages.phrase("utter_default", language)
@@ -199,7 +208,9 @@ class NaturalLanguage:
             ]
         return []
 
-    def _summary(self, petition: Petition, slots: dict[str, Any], language: Language) -> dict[str, Any]:
+    def _summary(
+        self, petition: Petition, slots: dict[str, Any], language: Language
+    ) -> dict[str, Any]:
         shown = shown_values(petition, slots, language, self.vault)
         lines = [
             f"· {field.label(language)}: {shown.get(field.id, '—')}"
@@ -222,7 +233,10 @@ class NaturalLanguage:
             for field in petition.active_fields(slots)
         ]
         buttons.append(
-            {"title": self.messages.phrase("phrase_cancel_button", language), "payload": _payload("cancel")}
+            {
+                "title": self.messages.phrase("phrase_cancel_button", language),
+                "payload": _payload("cancel"),
+            }
         )
         return {
             "text": _format(entry["text"], {**self._office(language), "summary": "\n".join(lines)}),

@@ -90,7 +90,9 @@ async def upload_attachment(
             else status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
         )
         raise HTTPException(code, "Send a JPEG or PNG photo of at most 10 MB.") from None
-    attachment_id = container.attachments.add(conversation_id, info.content_type, data, info.taken_at)
+    attachment_id = container.attachments.add(
+        conversation_id, info.content_type, data, info.taken_at
+    )
     return {
         "attachment_id": attachment_id,
         "content_type": info.content_type,
@@ -102,9 +104,13 @@ async def upload_attachment(
 async def petition_status(
     receipt_no: str, container: ContainerDep, token: str = Query(..., max_length=64)
 ) -> dict[str, object]:
-    submission = container.submissions.get(receipt_no) if container.links.verify(receipt_no, token) else None
+    submission = (
+        container.submissions.get(receipt_no) if container.links.verify(receipt_no, token) else None
+    )
     if submission is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "No petition with this receipt number and link.")
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "No petition with this receipt number and link."
+        )
     petition = container.catalog.petition(submission.petition_id)
     return {
         "receipt_no": submission.receipt_no,

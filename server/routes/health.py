@@ -20,4 +20,6 @@ async def healthz(container: ContainerDep) -> JSONResponse:
         database = "unavailable"
     rasa = "ok" if await container.rasa.ready() else "unavailable"
     code = 200 if database == "ok" else 503
-    return JSONResponse({"status": "ok" if code == 200 else "degraded", "database": database, "rasa": rasa}, code)
+    return JSONResponse(
+        {"status": "ok" if code == 200 else "degraded", "database": database, "rasa": rasa}, code
+    )

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
@@ -17,7 +17,9 @@ router = APIRouter(tags=["rasa"], include_in_schema=False)
 
 
 @router.post("/webhook")
-async def webhook(container: ContainerDep, action_call: dict[str, Any] = Body(...)) -> JSONResponse:
+async def webhook(
+    container: ContainerDep, action_call: Annotated[dict[str, Any], Body()]
+) -> JSONResponse:
     try:
         result = await container.executor.run(action_call)
     except ActionExecutionRejection as exc:
@@ -29,6 +31,6 @@ async def webhook(container: ContainerDep, action_call: dict[str, Any] = Body(..
 
 
 @router.post("/nlg")
-async def nlg(container: ContainerDep, body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+async def nlg(container: ContainerDep, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     response = str(body.get("response") or body.get("template") or "")
     return container.nlg.render(response, body.get("arguments") or {}, body.get("tracker") or {})

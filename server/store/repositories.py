@@ -30,7 +30,11 @@ class ConversationRepository:
             return session.get(Conversation, conversation_id)
 
     def record_position(
-        self, conversation_id: str, language: str, active_form: str | None, requested_slot: str | None
+        self,
+        conversation_id: str,
+        language: str,
+        active_form: str | None,
+        requested_slot: str | None,
     ) -> None:
         with self._db.session() as session:
             row = session.get(Conversation, conversation_id)

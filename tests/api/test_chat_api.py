@@ -16,7 +16,9 @@ def test_new_conversation_opens_rasa_with_language_and_channel(client, rasa: Fak
     assert response.status_code == 201
     body = response.json()
     assert set(body) == {"conversation_id", "messages", "state"}
-    assert body["messages"] == [{"text": "ok", "buttons": None, "sources": None, "attachment": None}]
+    assert body["messages"] == [
+        {"text": "ok", "buttons": None, "sources": None, "attachment": None}
+    ]
     assert rasa.received == ['/start_conversation{"language": "vi", "channel": "kiosk"}']
 
 
@@ -39,7 +41,9 @@ def test_message_round_trip_and_state(client, rasa: FakeRasa):
 
 def test_resident_registration_number_never_reaches_rasa(client, rasa: FakeRasa):
     conversation = start(client)
-    client.post(f"/api/conversations/{conversation}/messages", json={"text": "제 번호는 900101-1234568"})
+    client.post(
+        f"/api/conversations/{conversation}/messages", json={"text": "제 번호는 900101-1234568"}
+    )
     assert "900101" not in rasa.received[-1]
     assert rasa.received[-1].startswith("제 번호는 pii_rrn_")
 
@@ -69,9 +73,13 @@ def test_malformed_json_is_422(client):
 
 
 def test_unknown_fields_are_422(client):
-    assert client.post("/api/conversations", json={"language": "en", "admin": True}).status_code == 422
+    assert (
+        client.post("/api/conversations", json={"language": "en", "admin": True}).status_code == 422
+    )
     conversation = start(client)
-    response = client.post(f"/api/conversations/{conversation}/messages", json={"text": "x", "y": 1})
+    response = client.post(
+        f"/api/conversations/{conversation}/messages", json={"text": "x", "y": 1}
+    )
     assert response.status_code == 422
 
 
@@ -116,7 +124,10 @@ def test_oversized_body_is_413(client):
 def test_flooding_is_429(client, settings):
     conversation = start(client)
     url = f"/api/conversations/{conversation}/messages"
-    codes = [client.post(url, json={"text": "hi"}).status_code for _ in range(settings.chat.rate_per_conversation + 1)]
+    codes = [
+        client.post(url, json={"text": "hi"}).status_code
+        for _ in range(settings.chat.rate_per_conversation + 1)
+    ]
     assert codes[:-1] == [200] * settings.chat.rate_per_conversation
     assert codes[-1] == 429
 

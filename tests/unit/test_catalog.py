@@ -15,7 +15,9 @@ def test_every_petition_loads_with_all_languages():
     for petition in catalog.petitions.values():
         for field in petition.fields:
             for lang in LANGUAGES:
-                assert field.question(lang) and field.label(lang) and field.help(lang)
+                assert field.question(lang)
+                assert field.label(lang)
+                assert field.help(lang)
 
 
 def test_every_petition_has_its_template():
@@ -26,7 +28,9 @@ def test_every_petition_has_its_template():
 def test_malformed_file_names_file_and_field(tmp_path: Path):
     source = ROOT / "forms/catalog"
     (tmp_path / "_errors.yaml").write_text((source / "_errors.yaml").read_text())
-    text = (source / "resident_registration_copy.yaml").read_text().replace("type: rrn", "type: rnn")
+    text = (
+        (source / "resident_registration_copy.yaml").read_text().replace("type: rrn", "type: rnn")
+    )
     (tmp_path / "resident_registration_copy.yaml").write_text(text)
     with pytest.raises(CatalogError) as error:
         load_catalog(tmp_path)
@@ -38,13 +42,15 @@ def test_file_name_must_match_id(tmp_path: Path):
     source = ROOT / "forms/catalog"
     (tmp_path / "_errors.yaml").write_text((source / "_errors.yaml").read_text())
     (tmp_path / "other.yaml").write_text((source / "resident_registration_copy.yaml").read_text())
-    with pytest.raises(CatalogError, match="other.yaml"):
+    with pytest.raises(CatalogError, match=r"other\.yaml"):
         load_catalog(tmp_path)
 
 
 def test_generated_rasa_files_are_up_to_date():
     messages = MessageCatalog(ROOT / "bot/messages")
-    for path, content in generated_files(default_catalog(), messages.response_names(), ROOT).items():
+    for path, content in generated_files(
+        default_catalog(), messages.response_names(), ROOT
+    ).items():
         assert path.read_text(encoding="utf-8") == content, f"{path} is stale: run `make generate`"
 
 

@@ -43,7 +43,9 @@ class TestRrn:
         assert isinstance(result, v.Valid)
         assert result.warnings == ("rrn.check_digit",)
 
-    @pytest.mark.parametrize("text", ["", "abc", "900101-123456", "900101-12345678", "9001011234567 1"])
+    @pytest.mark.parametrize(
+        "text", ["", "abc", "900101-123456", "900101-12345678", "9001011234567 1"]
+    )
     def test_malformed(self, text):
         assert isinstance(v.rrn(text, today=TODAY), v.Invalid)
 
@@ -59,7 +61,8 @@ class TestRrn:
 
 class TestMobilePhone:
     @pytest.mark.parametrize(
-        "text", ["010-1234-5678", "01012345678", "010 1234 5678", "+82 10-1234-5678", "+821012345678"]
+        "text",
+        ["010-1234-5678", "01012345678", "010 1234 5678", "+82 10-1234-5678", "+821012345678"],
     )
     def test_formats_normalise_to_e164(self, text):
         result = v.mobile_phone(text)
@@ -78,7 +81,8 @@ class TestMobilePhone:
 
 class TestOthers:
     @pytest.mark.parametrize(
-        ("text", "number"), [("2", 2), ("2통", 2), ("두 통", 2), ("three", 3), ("两份", 2), ("hai bản", 2)]
+        ("text", "number"),
+        [("2", 2), ("2통", 2), ("두 통", 2), ("three", 3), ("两份", 2), ("hai bản", 2)],
     )
     def test_counts(self, text, number):
         assert v.count(text).value == number
@@ -108,4 +112,6 @@ class TestOthers:
         assert v.road_address("서울특별시 종로구 세종대로") == v.Invalid("address.building_missing")
 
     def test_road_address_without_detail_warns(self):
-        assert v.road_address("부산광역시 해운대구 센텀중앙로 79").warnings == ("address.detail_missing",)
+        assert v.road_address("부산광역시 해운대구 센텀중앙로 79").warnings == (
+            "address.detail_missing",
+        )

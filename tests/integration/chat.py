@@ -1,0 +1,46 @@
+"""A citizen talking to the real system over the chat API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class Citizen:
+    def __init__(self, base_url: str, language: str, channel: str = "web") -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=120)
+        response = self.http.post(
+            "/api/conversations", json={"language": language, "channel": channel}
+        )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        self.id: str = body["conversation_id"]
+        self.messages: list[dict[str, Any]] = body["messages"]
+        self.state: dict[str, Any] = body["state"]
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        return self._post({"text": text})
+
+    def press(self, title_or_payload: str) -> list[dict[str, Any]]:
+        """Presses a button of the last bot messages, by payload or title."""
+        for message in reversed(self.messages):
+            for button in message.get("buttons") or []:
+                if title_or_payload in (button["payload"], button["title"]):
+                    return self._post({"payload": button["payload"]})
+        raise AssertionError(f"no button {title_or_payload!r} in {self.messages}")
+
+    def _post(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        response = self.http.post(f"/api/conversations/{self.id}/messages", json=body)
+        assert response.status_code == 200, response.text
+        data = response.json()
+        self.messages, self.state = data["messages"], data["state"]
+        return self.messages
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m["text"] for m in self.messages)
+
+    @property
+    def asking(self) -> str | None:
+        return self.state["requested_slot"]
