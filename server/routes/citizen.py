@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, UploadFile, status
 from forms.photos import MAX_PHOTO_BYTES, PhotoError, inspect_photo
 from server.chat import BadPayload, UnknownConversation
 from server.deps import ContainerDep
+from server.routes.pages import submission_by_link
 from server.schemas import (
     AttachmentOut,
     ConversationCreated,
@@ -104,13 +105,7 @@ async def upload_attachment(
 async def petition_status(
     receipt_no: str, container: ContainerDep, token: str = Query(..., max_length=64)
 ) -> dict[str, object]:
-    submission = (
-        container.submissions.get(receipt_no) if container.links.verify(receipt_no, token) else None
-    )
-    if submission is None:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, "No petition with this receipt number and link."
-        )
+    submission = submission_by_link(container, receipt_no, token)
     petition = container.catalog.petition(submission.petition_id)
     return {
         "receipt_no": submission.receipt_no,

@@ -88,6 +88,13 @@ def test_korean_citizen_gets_a_receipt(stack: Stack):
     status = httpx.get(f"{stack.url}/api/petitions/{receipt_no}", params={"token": token}).json()
     assert status["status"] == "submitted" and status["title"] == "주민등록표 등본·초본 발급"
 
+    page = httpx.get(attachment["status_url"])
+    assert page.status_code == 200 and receipt_no in page.text and "접수됨" in page.text
+    document = httpx.get(f"{stack.url}/status/{receipt_no}/document", params={"token": token})
+    assert "주민등록표 열람 또는 등·초본 교부 신청서" in document.text
+    assert "850505-2******" in document.text and RRN not in document.text
+    assert httpx.get(attachment["status_url"].replace(token, "0" * 32)).status_code == 404
+
 
 def test_english_citizen_asks_a_question_and_fixes_an_answer(stack: Stack):
     citizen = Citizen(stack.url, "en")

@@ -1,0 +1,36 @@
+"""A stored submission as its official document: the citizen's copy (identifiers masked) or the
+staff copy (identifiers revealed from the vault)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forms.catalog import Catalog
+from forms.document import Copy, DocumentMeta, render_html
+from server.pii import Vault
+from server.store.repositories import SubmissionView
+
+
+def document_values(
+    submission: SubmissionView, catalog: Catalog, vault: Vault, copy: Copy
+) -> dict[str, Any]:
+    petition = catalog.petition(submission.petition_id)
+    values = dict(submission.fields)
+    for field in petition.fields:
+        token = values.get(field.id)
+        if field.pii == "identifier" and token:
+            values[field.id] = (
+                vault.reveal(token) if copy == "staff" else vault.masked(token)
+            ) or ""
+    return values
+
+
+def submission_html(submission: SubmissionView, catalog: Catalog, vault: Vault, copy: Copy) -> str:
+    petition = catalog.petition(submission.petition_id)
+    meta = DocumentMeta(
+        receipt_no=submission.receipt_no,
+        submitted_at=submission.submitted_at,
+        channel=submission.channel,
+        language=submission.language,
+    )
+    return render_html(petition, document_values(submission, catalog, vault, copy), meta, copy)

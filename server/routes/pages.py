@@ -1,0 +1,58 @@
+"""Pages citizens open from links the bot gives them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+
+from server.deps import ContainerDep
+from server.documents import submission_html
+from server.store.repositories import SubmissionView
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+
+
+def submission_by_link(container: ContainerDep, receipt_no: str, token: str) -> SubmissionView:
+    submission = (
+        container.submissions.get(receipt_no) if container.links.verify(receipt_no, token) else None
+    )
+    if submission is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "No petition with this receipt number and link."
+        )
+    return submission
+
+
+@router.get("/status/{receipt_no}", response_class=HTMLResponse)
+async def status_page(
+    request: Request,
+    receipt_no: str,
+    container: ContainerDep,
+    token: str = Query("", max_length=64),
+) -> HTMLResponse:
+    submission = submission_by_link(container, receipt_no, token)
+    lang = submission.language
+    return templates.TemplateResponse(
+        request,
+        "status.html",
+        {
+            "lang": lang,
+            "s": submission,
+            "title": container.catalog.petition(submission.petition_id).title(lang),
+            "t": lambda key: container.nlg.messages.phrase(key, lang),
+            "document_url": f"/status/{receipt_no}/document?token={token}",
+        },
+    )
+
+
+@router.get("/status/{receipt_no}/document", response_class=HTMLResponse)
+async def citizen_document(
+    receipt_no: str, container: ContainerDep, token: str = Query("", max_length=64)
+) -> HTMLResponse:
+    submission = submission_by_link(container, receipt_no, token)
+    return HTMLResponse(submission_html(submission, container.catalog, container.vault, "citizen"))
