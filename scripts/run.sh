@@ -20,6 +20,7 @@ export MINWON_APP__PUBLIC_URL="${MINWON_APP__PUBLIC_URL:-http://$HOST:$APP_PORT}
 token="${MINWON_RASA__TOKEN:-$(cat "$VAR/keys/rasa-token")}"
 
 pids=()
+started=$(date +%s)
 stop() {
   trap - INT TERM EXIT
   say "stopping"
@@ -49,7 +50,7 @@ wait_for app "http://127.0.0.1:$APP_PORT/healthz" "${pids[1]}"
 wait_for rasa "http://127.0.0.1:$RASA_PORT/status?token=$token" "${pids[0]}"
 cat <<MSG
 
-  Minwon is running.
+  Minwon is running (ready in $(( $(date +%s) - started )) s).
     Citizen chat API   http://$HOST:$APP_PORT/api/conversations
     API docs           http://$HOST:$APP_PORT/docs
     Health             http://$HOST:$APP_PORT/healthz

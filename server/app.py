@@ -24,6 +24,8 @@ def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = N
     logging.basicConfig(
         level=settings.app.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    # httpx logs every request URL, and Rasa's HTTP API takes its token in the query string.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     container = build_container(settings, rasa)
 
     @asynccontextmanager

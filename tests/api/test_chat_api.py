@@ -148,3 +148,34 @@ def test_healthz(client, rasa: FakeRasa):
 
 def test_status_needs_the_signed_link(client):
     assert client.get("/api/petitions/MW-20260101-AAAAAA", params={"token": "x"}).status_code == 404
+
+
+def test_identifier_inside_a_button_payload_is_tokenised_too(client, rasa: FakeRasa):
+    conversation = start(client)
+    url = f"/api/conversations/{conversation}/messages"
+    client.post(url, json={"payload": '/inform{"applicant_rrn": "900101-1234568"}'})
+    assert "900101" not in rasa.received[-1] and "pii_rrn_" in rasa.received[-1]
+
+
+def test_attachment_upload_checks_the_content(client):
+    import io
+
+    from PIL import Image
+
+    conversation = start(client)
+    url = f"/api/conversations/{conversation}/attachments"
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(image, "PNG")
+    ok = client.post(url, files={"file": ("p.png", image.getvalue(), "image/png")})
+    assert ok.status_code == 201 and ok.json()["content_type"] == "image/png"
+    fake = client.post(url, files={"file": ("p.jpg", b"not an image", "image/jpeg")})
+    assert fake.status_code == 415
+    message = client.post(
+        f"/api/conversations/{conversation}/messages", json={"attachments": ["nope"]}
+    )
+    assert message.status_code == 422
+    attached = client.post(
+        f"/api/conversations/{conversation}/messages",
+        json={"attachments": [ok.json()["attachment_id"]]},
+    )
+    assert attached.status_code == 200

@@ -95,6 +95,11 @@ def test_korean_citizen_gets_a_receipt(stack: Stack):
     assert "850505-2******" in document.text and RRN not in document.text
     assert httpx.get(attachment["status_url"].replace(token, "0" * 32)).status_code == 404
 
+    for log in ("app.log", "rasa.log"):
+        written = (stack.var / log).read_text()
+        assert RRN not in written and RRN.replace("-", "") not in written
+        assert stack.rasa_token not in written
+
 
 def test_english_citizen_asks_a_question_and_fixes_an_answer(stack: Stack):
     citizen = Citizen(stack.url, "en")
