@@ -40,6 +40,15 @@ def is_payload(tracker: Tracker) -> bool:
     return bool(re.match(r"^/\w", user_text(tracker)))
 
 
+def attachments(tracker: Tracker) -> list[str]:
+    """Attachment ids the app passed with the latest message (in its metadata)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            ids = (event.get("metadata") or {}).get("attachments") or []
+            return [str(i) for i in ids]
+    return []
+
+
 def transcript(tracker: Tracker) -> list[dict[str, Any]]:
     """The conversation as staff read it (identifiers are tokens here, never plain)."""
     lines = []

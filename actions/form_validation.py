@@ -20,8 +20,8 @@ from rasa_sdk.forms import FormValidationAction
 from actions import conversation, slots
 from actions.ports import Services
 from forms.catalog import FieldDef, Petition
-from forms.fields import check
-from forms.validators import Valid
+from forms.fields import check, check_photos, warning_params
+from forms.validators import Invalid, Valid
 
 # Field types whose validator recognises a value anywhere in a sentence: a valid parse wins
 # over whatever intent the NLU guessed (a phone number is never "goodbye").
@@ -70,30 +70,42 @@ class PetitionFormValidation(FormValidationAction):
     def _answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, field: FieldDef
     ) -> dict[str, Any] | None:
-        intent, confidence = conversation.intent(tracker)
-        from_button = conversation.entity(tracker, field.id)
         change = self._field_to_change(tracker)
         if change is not None:
             return change
+        if field.type == "photos":
+            return self._photos(dispatcher, tracker, field)
+        intent, confidence = conversation.intent(tracker)
+        from_button = conversation.entity(tracker, field.id)
         text = from_button if from_button is not None else conversation.user_text(tracker)
         if from_button is None and conversation.is_payload(tracker):
             return None  # a button of something else (cancel, language …)
+        if not field.required and (
+            from_button == slots.SKIP or text.strip().lower() in slots.SKIP_WORDS
+        ):
+            return {field.id: "", slots.FAILURES: {}}  # "" = skipped, None = not asked yet
         real = self.services.vault.reveal_text(text)  # validators need the real value
-        result = check(field, real)
+        result = check(field, real, now=self.services.clock())
         digressing = intent in slots.DIGRESSIONS and confidence >= slots.DIGRESSION_CONFIDENCE
         if from_button is None and digressing:
             strict_hit = field.type in _STRICT_TYPES and isinstance(result, Valid)
             if not strict_hit:
                 return None
-        language = conversation.language(tracker)
-        failures = tracker.get_slot(slots.FAILURES) or {}
         if isinstance(result, Valid):
             for code in result.warnings:
-                dispatcher.utter_message(response="utter_field_warning", code=code)
+                dispatcher.utter_message(
+                    response="utter_field_warning", code=code, params=warning_params(field, result)
+                )
             stored = result.value
             if field.pii == "identifier":  # the slot holds a token, the vault the number
                 stored = self.services.vault.tokenize(tracker.sender_id, field.type, result.value)
             return {field.id: stored, slots.FAILURES: {}}
+        return self._invalid(dispatcher, tracker, field, result)
+
+    def _invalid(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, field: FieldDef, result: Invalid
+    ) -> dict[str, Any]:
+        failures = tracker.get_slot(slots.FAILURES) or {}
         count = int(failures.get(field.id, 0)) + 1
         dispatcher.utter_message(
             response="utter_invalid_value",
@@ -101,9 +113,32 @@ class PetitionFormValidation(FormValidationAction):
             code=result.code,
             params=dict(result.params),
             show_help=count >= HELP_AFTER_FAILURES,
-            language=language,
         )
         return {field.id: None, slots.FAILURES: {field.id: count}}
+
+    def _photos(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, field: FieldDef
+    ) -> dict[str, Any] | None:
+        """Photos arrive as attachments, one message or several; they are kept until the set
+        satisfies the field's rule (how many, how far apart in camera time)."""
+        new = conversation.attachments(tracker)
+        if not new:
+            intent, confidence = conversation.intent(tracker)
+            if conversation.is_payload(tracker) or (
+                intent in slots.DIGRESSIONS and confidence >= slots.DIGRESSION_CONFIDENCE
+            ):
+                return None
+        pending = list(tracker.get_slot(slots.PENDING_PHOTOS) or [])
+        pending += [i for i in new if i not in pending]
+        times = self.services.attachments.taken_at(tracker.sender_id, pending)
+        result = check_photos(field, times)
+        if isinstance(result, Valid):
+            return {field.id: pending, slots.PENDING_PHOTOS: None, slots.FAILURES: {}}
+        if result.code == "photos.too_many":
+            pending = pending[: field.max or 5]
+        outcome = self._invalid(dispatcher, tracker, field, result)
+        outcome[slots.PENDING_PHOTOS] = pending
+        return outcome
 
     # --- the summary ---------------------------------------------------------------------
 

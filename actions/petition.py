@@ -22,6 +22,7 @@ def _clear_petition(services: Services) -> list[EventType]:
         SlotSet(slots.PETITION_RUN, None),
         SlotSet(slots.CONFIRMATION, None),
         SlotSet(slots.FAILURES, None),
+        SlotSet(slots.PENDING_PHOTOS, None),
     ]
     return events
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from forms.catalog import Catalog
 
@@ -40,8 +43,21 @@ class PetitionsPort(Protocol):
     def status_url(self, receipt_no: str) -> str: ...
 
 
+class AttachmentsPort(Protocol):
+    def taken_at(self, conversation_id: str, attachment_ids: list[str]) -> list[datetime | None]:
+        """Camera times of the conversation's attachments (None where a photo has none)."""
+        ...
+
+
+def office_now() -> datetime:
+    """Wall-clock time at the office (Korea), naive: what citizens mean by "3 pm today"."""
+    return datetime.now(ZoneInfo("Asia/Seoul")).replace(tzinfo=None)
+
+
 @dataclass(frozen=True)
 class Services:
     catalog: Catalog
     vault: VaultPort
     petitions: PetitionsPort
+    attachments: AttachmentsPort
+    clock: Callable[[], datetime] = office_now

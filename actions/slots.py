@@ -7,6 +7,7 @@ PETITION_RUN = "petition_run"
 CONFIRMATION = "confirmation"
 RECEIPT_NO = "receipt_no"
 FAILURES = "failures"
+PENDING_PHOTOS = "pending_photos"
 REQUESTED_SLOT = "requested_slot"
 
 # Intents that take the conversation elsewhere for a turn, in or out of a form.
@@ -15,3 +16,25 @@ DIGRESSIONS = frozenset(
 )
 # Below this NLU confidence a free-text answer is taken as an answer, not a digression.
 DIGRESSION_CONFIDENCE = 0.8
+
+# The value a "skip" button sends for an optional field, and words that mean the same.
+SKIP = "__skip__"
+SKIP_WORDS = frozenset(
+    {
+        "skip",
+        "none",
+        "no",
+        "없어요",
+        "없음",
+        "없습니다",
+        "건너뛰기",
+        "건너뛸게요",
+        "跳过",
+        "没有",
+        "无",
+        "bỏ qua",
+        "không có",
+        "ไม่มี",
+        "ข้าม",
+    }
+)

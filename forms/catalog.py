@@ -53,19 +53,47 @@ class Condition(BaseModel):
 
 PiiKind = Literal["none", "personal", "identifier"]
 FieldType = Literal[
-    "name", "rrn", "foreigner_reg_no", "phone", "choice", "count", "text", "address"
+    "name",
+    "rrn",
+    "foreigner_reg_no",
+    "passport",
+    "phone",
+    "phone_any",
+    "email",
+    "choice",
+    "count",
+    "text",
+    "address",
+    "postal_code",
+    "date",
+    "datetime",
+    "vehicle_plate",
+    "people",
+    "photos",
 ]
-# Which validator each field type uses (see forms/validators.py).
+# Which validator each field type uses (see forms/validators.py). Photos are checked by
+# forms.validators.photo_set on the attachments' camera times.
 VALIDATOR_OF: dict[str, str] = {
     "name": "person_name",
     "rrn": "rrn",
     "foreigner_reg_no": "foreigner_reg_no",
+    "passport": "passport_no",
     "phone": "mobile_phone",
+    "phone_any": "any_phone",
+    "email": "email",
     "choice": "choice",
     "count": "count",
     "text": "free_text",
     "address": "road_address",
+    "postal_code": "postal_code",
+    "date": "calendar_date",
+    "datetime": "date_time",
+    "vehicle_plate": "vehicle_plate",
+    "people": "people",
+    "photos": "photo_set",
 }
+# Identifier types: swapped for vault tokens, encrypted, masked (see server/pii.py).
+IDENTIFIER_TYPES = frozenset({"rrn", "foreigner_reg_no", "passport"})
 
 
 class FieldDef(BaseModel):
@@ -85,14 +113,25 @@ class FieldDef(BaseModel):
     suggestions: list[Option] = []  # quick answers for free-text fields (kiosk: little typing)
     min: int | None = None
     max: int | None = None
+    # date: a date more than deadline_days ago warns of the fine (late_fine, won).
+    deadline_days: int | None = None
+    late_fine: int | None = None
+    # photos: the earliest and latest camera times must be at least this far apart.
+    min_interval_seconds: int | None = None
     official_label: str  # the label on the official Korean form
 
     @model_validator(mode="after")
-    def _options_for_choices(self) -> FieldDef:
+    def _consistent(self) -> FieldDef:
         if self.type == "choice" and not self.options:
             raise ValueError(f"choice field '{self.id}' needs options")
         if self.type != "choice" and self.options:
             raise ValueError(f"field '{self.id}' has options but is not a choice")
+        if (self.type in IDENTIFIER_TYPES) != (self.pii == "identifier"):
+            raise ValueError(
+                f"field {self.id!r}: pii must be identifier exactly for {sorted(IDENTIFIER_TYPES)}"
+            )
+        if self.deadline_days is not None and self.type != "date":
+            raise ValueError(f"field '{self.id}': deadline_days applies to dates only")
         return self
 
     @property
@@ -106,6 +145,16 @@ class FieldDef(BaseModel):
             return {"minimum": self.min or 1, "maximum": self.max or 10}
         if self.type == "text":
             return {"min_length": self.min or 1, "max_length": self.max or 500}
+        if self.type == "date":
+            return {"deadline_days": self.deadline_days}
+        if self.type == "people":
+            return {"maximum": self.max or 10}
+        if self.type == "photos":
+            return {
+                "minimum": self.min or 1,
+                "maximum": self.max or 5,
+                "min_interval_seconds": self.min_interval_seconds or 0,
+            }
         return {}
 
     def option_label(self, value: str, language: str) -> str:

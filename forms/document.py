@@ -57,6 +57,14 @@ def printed_values(petition: Petition, values: dict[str, Any], copy: Copy) -> di
     }
 
 
+def render_pdf(petition: Petition, values: dict[str, Any], meta: DocumentMeta, copy: Copy) -> bytes:
+    """The same document as PDF (WeasyPrint; Korean glyphs from Noto Sans CJK, Thai from TLWG)."""
+    from weasyprint import HTML
+
+    html = render_html(petition, values, meta, copy)
+    return HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()  # type: ignore[no-any-return]
+
+
 def render_html(petition: Petition, values: dict[str, Any], meta: DocumentMeta, copy: Copy) -> str:
     template = _environment().get_template(template_name(petition))
     return template.render(

@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 from forms.catalog import FieldDef, Petition
-from forms.validators import VALIDATORS, Invalid, Result, Valid, format_e164, mask_rrn
+from forms.validators import (
+    VALIDATORS,
+    Invalid,
+    Result,
+    Valid,
+    format_e164,
+    mask_rrn,
+    photo_set,
+)
 
 
-def check(field: FieldDef, text: str, *, today: date | None = None) -> Result:
+def check(field: FieldDef, text: str, *, now: datetime | None = None) -> Result:
     """Runs the field's validator on what the citizen typed. Never raises."""
     kwargs: dict[str, Any] = field.validator_kwargs()
-    if field.type in ("rrn", "foreigner_reg_no"):
-        kwargs["today"] = today
+    if field.type in ("rrn", "foreigner_reg_no", "date"):
+        kwargs["today"] = now.date() if now else None
+    if field.type == "datetime":
+        kwargs["now"] = now
     try:
         return VALIDATORS[field.validator](text, **kwargs)
     except Exception:  # a validator bug must not crash a conversation
         return Invalid("generic")
+
+
+def check_photos(field: FieldDef, taken_at: list[datetime | None]) -> Result:
+    """The photos attached for ``field`` so far, by their camera times."""
+    return photo_set(taken_at, **field.validator_kwargs())
+
+
+def warning_params(field: FieldDef, result: Valid) -> dict[str, Any]:
+    """What a warning message may say: the field's deadline and fine, the validator's parts."""
+    params: dict[str, Any] = {k: v for k, v in result.parts.items() if isinstance(v, int | str)}
+    if field.deadline_days is not None:
+        params["deadline"] = field.deadline_days
+    if field.late_fine is not None:
+        params["fine"] = f"{field.late_fine:,}"
+    return params
 
 
 def display(field: FieldDef, value: Any, language: str, *, reveal: bool = False) -> str:
@@ -32,6 +57,13 @@ def display(field: FieldDef, value: Any, language: str, *, reveal: bool = False)
         return format_e164(str(value))
     if field.type == "choice":
         return field.option_label(str(value), language)
+    if field.type == "people":
+        people = value if isinstance(value, list) else []
+        return ", ".join(f"{p['name']}({p['relation']})" for p in people) or "—"
+    if field.type == "photos":
+        return str(len(value)) if isinstance(value, list) else str(value)
+    if field.type == "datetime":
+        return str(value).replace("T", " ")
     return str(value)
 
 

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 
@@ -339,6 +339,336 @@ def road_address(text: str) -> Result:
     return Valid(full, full, warnings, parts)
 
 
+# --- other identifiers and contact details ------------------------------------------------------
+
+_PASSPORT = re.compile(r"^[A-Z][A-Z0-9]{5,8}$|^[0-9]{6,9}$")
+
+
+def passport_no(text: str) -> Result:
+    """Passport number: 6–9 letters and digits (Korean: M12345678 or the 2021 format M123A4567).
+    Stored upper-case without spaces."""
+    cleaned = re.sub(r"[\s\-]", "", _clean(text)).upper()
+    found = re.findall(r"[A-Z0-9]{6,9}", cleaned)
+    candidate = found[0] if len(found) == 1 else cleaned
+    if not _PASSPORT.match(candidate) or not any(c.isdigit() for c in candidate):
+        return Invalid("passport.format")
+    return Valid(candidate, candidate[:2] + "*" * (len(candidate) - 4) + candidate[-2:])
+
+
+# Area codes of Korean landlines (02 Seoul; 0AB elsewhere) and other non-mobile prefixes.
+_AREA_CODES = (
+    "02",
+    "031",
+    "032",
+    "033",
+    "041",
+    "042",
+    "043",
+    "044",
+    "051",
+    "052",
+    "053",
+    "054",
+    "055",
+    "061",
+    "062",
+    "063",
+    "064",
+    "070",
+)
+
+
+def landline_phone(text: str) -> Result:
+    """Korean landline or VoIP number (02-XXX(X)-XXXX, 0AB-XXX(X)-XXXX, 070-XXXX-XXXX)."""
+    digits = _national_digits(text)
+    if digits is None:
+        return Invalid("phone.landline_format")
+    for code in sorted(_AREA_CODES, key=len, reverse=True):
+        rest = digits[len(code) :]
+        if digits.startswith(code) and len(rest) in (7, 8) and rest[0] != "0":
+            middle = rest[:-4]
+            return Valid("+82" + digits[1:], f"{code}-{middle}-{rest[-4:]}")
+    return Invalid("phone.landline_format")
+
+
+def any_phone(text: str) -> Result:
+    """A mobile or a landline number."""
+    result = mobile_phone(text)
+    if isinstance(result, Valid):
+        return result
+    landline = landline_phone(text)
+    return landline if isinstance(landline, Valid) else Invalid("phone.any_format")
+
+
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
+
+
+def email(text: str) -> Result:
+    found = re.findall(r"\S+@\S+", _clean(text))
+    candidate = found[0].strip(".,;:()<>\"'") if len(found) == 1 else _clean(text)
+    if len(candidate) > 254 or not _EMAIL.match(candidate):
+        return Invalid("email.format")
+    local, domain = candidate.rsplit("@", 1)
+    value = f"{local}@{domain.lower()}"
+    return Valid(value, value)
+
+
+_POSTAL_FIRST_TWO = range(1, 64)  # 01 Seoul … 63 Jeju (국가기초구역번호, since 2015-08-01)
+
+
+def postal_code(text: str) -> Result:
+    found = re.findall(r"(?<!\d)\d{5}(?!\d)", _clean(text))
+    if len(found) != 1 or int(found[0][:2]) not in _POSTAL_FIRST_TWO:
+        return Invalid("postal.format")
+    return Valid(found[0], found[0])
+
+
+# --- vehicle plates (자동차 등록번호판) -----------------------------------------------
+
+_REGIONS = (
+    "서울",
+    "부산",
+    "대구",
+    "인천",
+    "광주",
+    "대전",
+    "울산",
+    "세종",
+    "경기",
+    "강원",
+    "충북",
+    "충남",
+    "전북",
+    "전남",
+    "경북",
+    "경남",
+    "제주",
+)
+# Hangul letters in use: private cars, rental (하·허·호), commercial (바·사·아·자), 배 (delivery).
+_PLATE_LETTERS = "가나다라마거너더러머버서어저고노도로모보소오조구누두루무부수우주아바사자배하허호"
+_PLATE = re.compile(
+    r"^(?P<region>"
+    + "|".join(_REGIONS)
+    + r")?(?P<type>\d{2,3})(?P<use>["
+    + _PLATE_LETTERS
+    + r"])(?P<serial>\d{4})$"
+)
+
+
+_PLATE_IN_TEXT = re.compile(
+    r"(?<!\d)(?:" + "|".join(_REGIONS) + r")?\d{2,3}[" + _PLATE_LETTERS + r"]\d{4}(?!\d)"
+)
+
+
+def vehicle_plate(text: str) -> Result:
+    """Korean plates: new 12가3456 and 123가4567 (since 2019), old regional 서울12가3456; alone or
+    in a sentence ("차량번호는 34나5678입니다")."""
+    compact = re.sub(r"[\s\-·.]", "", _clean(text))
+    found = _PLATE_IN_TEXT.findall(compact)
+    match = _PLATE.match(found[0]) if len(found) == 1 else None
+    if not match:
+        return Invalid("plate.format")
+    if match.group("region") and len(match.group("type")) == 3:
+        return Invalid("plate.format")  # regional prefixes were dropped before 3-digit types
+    plate = match.group()
+    return Valid(plate, plate, (), dict(match.groupdict()))
+
+
+# --- dates and times ----------------------------------------------------------------------------
+
+_RELATIVE_DAYS = {
+    0: ("오늘", "today", "今天", "今日", "hôm nay", "hom nay", "วันนี้"),
+    1: ("어제", "yesterday", "昨天", "昨日", "hôm qua", "hom qua", "เมื่อวาน", "เมื่อวานนี้"),
+    2: ("그저께", "그제", "the day before yesterday", "前天", "hôm kia", "เมื่อวานซืน"),
+}
+
+
+def _parse_date(cleaned: str, today: date) -> date | None:
+    lowered = cleaned.lower()
+    for back, words in sorted(_RELATIVE_DAYS.items(), reverse=True):
+        if any(w in lowered for w in words):
+            return date.fromordinal(today.toordinal() - back)
+    patterns = (
+        r"(?P<y>\d{4})\s*[-./년]\s*(?P<m>\d{1,2})\s*[-./월]\s*(?P<d>\d{1,2})",
+        r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})",
+        r"(?<!\d)(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?!\d)",
+        r"(?<!\d)(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})",  # vi/th: d/m/y
+        r"ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})(?:\s*năm\s*(?P<y>\d{4}))?",
+        r"(?P<m>\d{1,2})\s*[월月]\s*(?P<d>\d{1,2})",
+        r"(?<![\d:])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])",  # 11/20: month first, as in Korea
+    )
+    for pattern in patterns:
+        match = re.search(pattern, lowered)
+        if match:
+            parts = match.groupdict()
+            year = int(parts["y"]) if parts.get("y") else today.year
+            try:
+                found = date(year, int(parts["m"]), int(parts["d"]))
+            except ValueError:
+                return None
+            if not parts.get("y") and found > today:  # "11월 30일" said in January: last year
+                found = found.replace(year=year - 1)
+            return found
+    return None
+
+
+def calendar_date(
+    text: str,
+    *,
+    today: date | None = None,
+    not_future: bool = True,
+    deadline_days: int | None = None,
+) -> Result:
+    """A date: 2026-11-20, 2026.11.20, 20261120, 20/11/2026, 11월 20일, "어제", "yesterday" …
+    With ``deadline_days`` a date more than that many days ago warns ``date.late``."""
+    today = today or date.today()
+    found = _parse_date(_clean(text), today)
+    if found is None:
+        return Invalid("date.format")
+    if not_future and found > today:
+        return Invalid("date.future")
+    if found.year < 1900:
+        return Invalid("date.format")
+    warnings: tuple[str, ...] = ()
+    late_by = (today - found).days - (deadline_days or 0)
+    if deadline_days is not None and late_by > 0:
+        warnings = ("date.late",)
+    return Valid(found.isoformat(), found.isoformat(), warnings, {"late_by_days": max(late_by, 0)})
+
+
+_TIME = re.compile(
+    r"(?P<ampm>오전|오후|am|pm|a\.m\.|p\.m\.|上午|下午|sáng|chiều|tối|เช้า|บ่าย)?\s*"
+    r"(?P<h>\d{1,2})\s*(?:[:시时點点h]|giờ|โมง|นาฬิกา)\s*(?P<m>\d{1,2})?\s*(?:분|分|phút|นาที)?\s*"
+    r"(?P<ampm2>am|pm|a\.m\.|p\.m\.)?"
+)
+
+
+def date_time(text: str, *, now: datetime | None = None) -> Result:
+    """When something was seen: a date (or today) and a time, not in the future."""
+    now = now or datetime.now()
+    cleaned = _clean(text).lower()
+    if any(
+        w in cleaned
+        for w in (
+            "지금",
+            "방금",
+            "now",
+            "just now",
+            "现在",
+            "刚才",
+            "bây giờ",
+            "vừa",
+            "ตอนนี้",
+            "เมื่อกี้",
+        )
+    ):
+        stamp = now.replace(second=0, microsecond=0)
+        return Valid(stamp.isoformat(timespec="minutes"), stamp.strftime("%Y-%m-%d %H:%M"))
+    day = _parse_date(
+        re.sub(r"\d{1,2}\s*(?::|시|时|点|giờ|โมง)\s*\d{0,2}", " ", cleaned), now.date()
+    )
+    time_match = None
+    for match in _TIME.finditer(cleaned):
+        if (
+            match.group("ampm")
+            or match.group("ampm2")
+            or re.search(r"[:시时點点h]|giờ|โมง|นาฬิกา", match.group())
+        ):
+            time_match = match
+    if time_match is None:
+        return Invalid("datetime.format")
+    hour, minute = int(time_match.group("h")), int(time_match.group("m") or 0)
+    marker = (time_match.group("ampm") or time_match.group("ampm2") or "").replace(".", "")
+    if marker in ("오후", "pm", "下午", "chiều", "tối", "บ่าย") and hour < 12:
+        hour += 12
+    if marker in ("오전", "am", "上午") and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return Invalid("datetime.format")
+    stamp = datetime.combine(day or now.date(), datetime.min.time()).replace(
+        hour=hour, minute=minute
+    )
+    if stamp > now + timedelta(minutes=5):
+        return Invalid("datetime.future")
+    return Valid(stamp.isoformat(timespec="minutes"), stamp.strftime("%Y-%m-%d %H:%M"))
+
+
+# --- several people (전입 세대원) -----------------------------------------------------------------
+
+_NOBODY = (
+    "본인만",
+    "혼자",
+    "없어요",
+    "없음",
+    "없습니다",
+    "just me",
+    "only me",
+    "nobody",
+    "none",
+    "no one",
+    "只有我",
+    "没有",
+    "一个人",
+    "chỉ mình tôi",
+    "không có",
+    "một mình",
+    "คนเดียว",
+    "ไม่มี",
+)
+
+
+def people(text: str, *, maximum: int = 10) -> Result:
+    """Others named with their relationship: "홍길순 배우자, 홍하나 자녀" → a list of
+    {name, relation}. "본인만" / "just me" → an empty list."""
+    cleaned = _clean(text)
+    if any(w in cleaned.lower() for w in _NOBODY):
+        return Valid([], "—")
+    entries = [
+        e.strip() for e in re.split(r"[,;\n、，/]|\band\b|그리고|và|และ", cleaned) if e.strip()
+    ]
+    found = []
+    for entry in entries:
+        words = re.sub(r"[()（）]", " ", entry).split()
+        if len(words) < 2:
+            return Invalid("people.format")
+        name, relation = " ".join(words[:-1]), words[-1]
+        if not _NAME.match(name) or not _NAME.match(relation) or len(name) > 50:
+            return Invalid("people.format")
+        found.append({"name": name, "relation": relation})
+    if not found:
+        return Invalid("people.format")
+    if len(found) > maximum:
+        return Invalid("people.too_many", {"max": maximum})
+    return Valid(found, ", ".join(f"{p['name']}({p['relation']})" for p in found))
+
+
+# --- photo sets (evidence for reports) ------------------------------------------------------------
+
+
+def photo_set(
+    taken_at: Sequence[datetime | None],
+    *,
+    minimum: int = 1,
+    maximum: int = 5,
+    min_interval_seconds: int = 0,
+) -> Result:
+    """The photos attached so far, by the time their camera recorded. Illegal-parking reports need
+    two of the same car at least a minute apart (안전신문고 rule)."""
+    if len(taken_at) > maximum:
+        return Invalid("photos.too_many", {"max": maximum})
+    if len(taken_at) < minimum:
+        return Invalid("photos.too_few", {"min": minimum})
+    if min_interval_seconds:
+        times = sorted(t for t in taken_at if t is not None)
+        if len(times) < minimum:
+            return Invalid("photos.no_time")
+        if (times[-1] - times[0]).total_seconds() < min_interval_seconds:
+            return Invalid("photos.interval", {"seconds": min_interval_seconds})
+    return Valid(len(taken_at), str(len(taken_at)))
+
+
 # --- registry ------------------------------------------------------------------------------------
 
 Validator = Callable[..., Result]
@@ -352,4 +682,13 @@ VALIDATORS: dict[str, Validator] = {
     "choice": choice,
     "free_text": free_text,
     "road_address": road_address,
+    "passport_no": passport_no,
+    "landline_phone": landline_phone,
+    "any_phone": any_phone,
+    "email": email,
+    "postal_code": postal_code,
+    "vehicle_plate": vehicle_plate,
+    "calendar_date": calendar_date,
+    "date_time": date_time,
+    "people": people,
 }

@@ -68,8 +68,10 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
         settings.rasa_token_file.read_text().strip() if settings.rasa_token_file.exists() else ""
     )
     rasa = rasa or RasaClient(settings.rasa.url, token, settings.rasa.timeout_seconds)
+    attachments = AttachmentRepository(db)
     executor = ActionExecutor()
-    for action in build_actions(Services(catalog, vault, Petitions(submissions, links))):
+    services = Services(catalog, vault, Petitions(submissions, links), attachments)
+    for action in build_actions(services):
         executor.register_action(action)
     messages = MessageCatalog(settings.rasa.project_dir / "messages")
     return Container(
@@ -79,7 +81,7 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
         vault=vault,
         conversations=conversations,
         submissions=submissions,
-        attachments=AttachmentRepository(db),
+        attachments=attachments,
         links=links,
         rasa=rasa,
         chat=ChatService(

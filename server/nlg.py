@@ -18,6 +18,7 @@ import yaml
 
 from actions import slots as slot_names
 from actions.ports import VaultPort
+from actions.slots import SKIP
 from forms.catalog import Catalog, FieldDef, Petition
 from forms.languages import LANGUAGES, NATIVE_NAMES, Language, normalise_language
 from server.display import shown_values
@@ -107,7 +108,9 @@ class NaturalLanguage:
         if response == "utter_invalid_value":
             params["error"] = self._error(petition, arguments, language)
         if response == "utter_field_warning":
-            params["warning"] = self.catalog.warning_text(str(arguments.get("code")), language)
+            params["warning"] = self.catalog.warning_text(
+                str(arguments.get("code")), language, **(arguments.get("params") or {})
+            )
         result: dict[str, Any] = {"text": _format(entry["text"], params)}
         buttons = self._buttons(entry.get("buttons"), language)
         if buttons:
@@ -190,10 +193,18 @@ class NaturalLanguage:
 
     def _field_buttons(self, field: FieldDef, language: Language) -> list[dict[str, str]]:
         choices = field.options or field.suggestions
-        return [
+        buttons = [
             {"title": o.label(language), "payload": _payload("inform", **{field.id: o.value})}
             for o in choices
         ]
+        if not field.required:
+            buttons.append(
+                {
+                    "title": self.messages.phrase("phrase_skip_button", language),
+                    "payload": _payload("inform", **{field.id: SKIP}),
+                }
+            )
+        return buttons
 
     def _buttons(self, kind: Any, language: Language) -> list[dict[str, str]]:
         if kind == "petitions":
@@ -213,7 +224,7 @@ class NaturalLanguage:
     ) -> dict[str, Any]:
         shown = shown_values(petition, slots, language, self.vault)
         lines = [
-            f"· {field.label(language)}: {shown.get(field.id, '—')}"
+            f"· {field.label(language)}: {shown.get(field.id) or '—'}"
             for field in petition.active_fields(slots)
         ]
         entry = self.messages.entry("utter_ask_confirmation", language) or {"text": "{summary}"}

@@ -173,3 +173,13 @@ class AttachmentRepository:
                 )
             ).all()
         return len(set(found)) == len(set(attachment_ids))
+
+    def taken_at(self, conversation_id: str, attachment_ids: list[str]) -> list[datetime | None]:
+        with self._db.session() as session:
+            rows = session.execute(
+                select(Attachment.id, Attachment.taken_at).where(
+                    Attachment.id.in_(attachment_ids), Attachment.conversation_id == conversation_id
+                )
+            ).all()
+        times = dict(rows)
+        return [times[i] for i in attachment_ids if i in times]
