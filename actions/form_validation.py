@@ -18,6 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions import conversation, slots
+from actions.assistance import file_callback
+from actions.corrections import field_named_in
 from actions.ports import Services
 from forms.catalog import FieldDef, Petition
 from forms.fields import check, check_photos, warning_params
@@ -25,7 +27,24 @@ from forms.validators import Invalid, Valid
 
 # Field types whose validator recognises a value anywhere in a sentence: a valid parse wins
 # over whatever intent the NLU guessed (a phone number is never "goodbye").
-_STRICT_TYPES = frozenset({"rrn", "foreigner_reg_no", "phone", "address", "count"})
+_STRICT_TYPES = frozenset(
+    {
+        "rrn",
+        "foreigner_reg_no",
+        "passport",
+        "phone",
+        "phone_any",
+        "email",
+        "address",
+        "postal_code",
+        "count",
+        "date",
+        "datetime",
+        "vehicle_plate",
+    }
+)
+# In a correction sentence ("it's 010-…") only these can be told from the words around them.
+_VALUE_IN_SENTENCE = _STRICT_TYPES | {"choice"}
 HELP_AFTER_FAILURES = 2
 
 
@@ -70,7 +89,7 @@ class PetitionFormValidation(FormValidationAction):
     def _answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, field: FieldDef
     ) -> dict[str, Any] | None:
-        change = self._field_to_change(tracker)
+        change = self._field_to_change(dispatcher, tracker)
         if change is not None:
             return change
         if field.type == "photos":
@@ -99,7 +118,11 @@ class PetitionFormValidation(FormValidationAction):
             stored = result.value
             if field.pii == "identifier":  # the slot holds a token, the vault the number
                 stored = self.services.vault.tokenize(tracker.sender_id, field.type, result.value)
-            return {field.id: stored, slots.FAILURES: {}}
+            outcome: dict[str, Any] = {field.id: stored, slots.FAILURES: {}}
+            if field.type in ("phone", "phone_any") and tracker.get_slot(slots.CALLBACK_WANTED):
+                file_callback(self.services, dispatcher, tracker, str(stored))
+                outcome[slots.CALLBACK_WANTED] = None
+            return outcome
         return self._invalid(dispatcher, tracker, field, result)
 
     def _invalid(
@@ -142,25 +165,50 @@ class PetitionFormValidation(FormValidationAction):
 
     # --- the summary ---------------------------------------------------------------------
 
-    def _field_to_change(self, tracker: Tracker) -> dict[str, Any] | None:
+    def _field_to_change(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any] | None:
+        """A change of an earlier answer (a summary button, or plain words such as "my phone
+        number is wrong, it's 010-…"): the new value is taken at once when the sentence holds a
+        valid one for a strictly checked field; otherwise the field is asked again."""
         intent, _ = conversation.intent(tracker)
         if intent != "change_field":
             return None
+        values = conversation.values(tracker, self.petition)
+        active = {f.id for f in self.petition.active_fields(values)}
         wanted = conversation.entity(tracker, "field")
-        if wanted not in {f.id for f in self.petition.fields}:
-            return None
-        return {wanted: None, slots.CONFIRMATION: None, slots.FAILURES: {}}
+        text = self.services.vault.reveal_text(conversation.user_text(tracker))
+        field = (
+            self.petition.field(wanted)
+            if wanted in active
+            else None
+            if conversation.is_payload(tracker)
+            else field_named_in(text, self.petition, active)
+        )
+        if field is None:
+            dispatcher.utter_message(response="utter_choose_change")
+            return {slots.CONFIRMATION: None, slots.FAILURES: {}}
+        reset = {field.id: None, slots.CONFIRMATION: None, slots.FAILURES: {}}
+        if wanted is not None or field.type not in _VALUE_IN_SENTENCE:
+            return reset
+        result = check(field, text, now=self.services.clock())
+        if not isinstance(result, Valid):
+            return reset
+        stored = result.value
+        if field.pii == "identifier":
+            stored = self.services.vault.tokenize(tracker.sender_id, field.type, result.value)
+        return {**reset, field.id: stored}
 
     def _confirmation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, values: dict[str, Any]
     ) -> dict[str, Any] | None:
         intent, confidence = conversation.intent(tracker)
-        change = self._field_to_change(tracker)
+        change = self._field_to_change(dispatcher, tracker)
         if change is not None:
             return change
         if intent == "affirm":
             return {slots.CONFIRMATION: True}
-        if intent == "deny" or intent == "change_field":
+        if intent == "deny":
             dispatcher.utter_message(response="utter_choose_change")
             return {slots.CONFIRMATION: None}
         if intent in slots.DIGRESSIONS and (

@@ -28,8 +28,8 @@ DIGRESSION_RESPONSES = {
     "ask_question": "action_answer_question",
     "out_of_scope": "utter_out_of_scope",
     "switch_language": "action_switch_language",
-    "request_human": "utter_request_human",
-    "check_status": "utter_check_status",
+    "request_human": "action_request_human",
+    "check_status": "action_check_status",
 }
 
 
@@ -100,13 +100,13 @@ def petition_rules(petition: Petition) -> str:
             ],
         },
         {
-            "rule": f"cancel {petition.id}",
+            "rule": f"cancel {petition.id}: ask first",
             "condition": [{"active_loop": form}],
             "steps": [
                 {"intent": "cancel"},
                 {"action": "action_deactivate_loop"},
                 {"active_loop": None},
-                {"action": "action_cancel_petition"},
+                {"action": "utter_confirm_cancel"},
             ],
         },
     ]

@@ -35,12 +35,28 @@ class VaultPort(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class PetitionStatus:
+    receipt_no: str
+    petition_id: str
+    status: str
+    submitted_at: datetime
+
+
 class PetitionsPort(Protocol):
     def submit(self, draft: SubmissionDraft) -> str:
         """Stores the submission once per ``idempotency_key``; returns the receipt number."""
         ...
 
     def status_url(self, receipt_no: str) -> str: ...
+
+    def status(self, receipt_no: str) -> PetitionStatus | None: ...
+
+    def request_callback(
+        self, conversation_id: str, phone: str, language: str, petition_id: str | None
+    ) -> None:
+        """Puts a call-back request in the staff queue."""
+        ...
 
 
 class AttachmentsPort(Protocol):

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from rasa_sdk import Action
 
+from actions.assistance import (
+    CallbackFormValidation,
+    CheckStatus,
+    FileCallback,
+    RequestHuman,
+    ResumePetition,
+)
 from actions.form_validation import form_validations
 from actions.language import SwitchLanguage
 from actions.petition import CancelPetition, StartPetition, SubmitPetition
@@ -19,4 +26,9 @@ def build_actions(services: Services) -> list[Action]:
         CancelPetition(services),
         AnswerQuestion(services),
         SwitchLanguage(),
+        ResumePetition(services),
+        CheckStatus(services),
+        RequestHuman(services),
+        FileCallback(services),
+        CallbackFormValidation(services),
     ]

@@ -8,6 +8,8 @@ CONFIRMATION = "confirmation"
 RECEIPT_NO = "receipt_no"
 FAILURES = "failures"
 PENDING_PHOTOS = "pending_photos"
+CALLBACK_WANTED = "callback_wanted"
+CALLBACK_PHONE = "callback_phone"
 REQUESTED_SLOT = "requested_slot"
 
 # Intents that take the conversation elsewhere for a turn, in or out of a form.

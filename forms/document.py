@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from forms.catalog import Petition
+from forms.catalog import FieldDef, Petition
 from forms.fields import display
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -47,13 +47,26 @@ def template_name(petition: Petition) -> str:
     return f"{petition.id}.html.j2"
 
 
+def _official(field: FieldDef, value: Any, copy: Copy) -> str:
+    """A value as the official Korean form prints it: choices by their Korean term, dates as
+    2026년 11월 5일, identifiers masked on the citizen's copy."""
+    if value is None or value == "":
+        return ""
+    if field.type == "choice":
+        return str(value)
+    if field.type in ("date", "datetime"):
+        moment = datetime.fromisoformat(str(value))
+        text = f"{moment.year}년 {moment.month}월 {moment.day}일"
+        return text + (f" {moment:%H:%M}" if field.type == "datetime" else "")
+    return display(field, value, "ko", reveal=copy == "staff")
+
+
 def printed_values(petition: Petition, values: dict[str, Any], copy: Copy) -> dict[str, str]:
-    """What each box of the form shows: Korean labels for choices, identifiers masked on the
-    citizen's copy. Fields the petition does not ask (conditions unmet) print empty."""
+    """What each box of the form shows. Fields the petition does not ask (conditions unmet)
+    print empty."""
     asked = {f.id for f in petition.active_fields(values)}
     return {
-        f.id: display(f, values.get(f.id), "ko", reveal=copy == "staff") if f.id in asked else ""
-        for f in petition.fields
+        f.id: _official(f, values.get(f.id), copy) if f.id in asked else "" for f in petition.fields
     }
 
 

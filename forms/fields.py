@@ -7,12 +7,13 @@ from typing import Any
 
 from forms.catalog import FieldDef, Petition
 from forms.validators import (
+    IDENTIFIER_KINDS,
     VALIDATORS,
     Invalid,
     Result,
     Valid,
     format_e164,
-    mask_rrn,
+    mask_identifier,
     photo_set,
 )
 
@@ -52,8 +53,8 @@ def display(field: FieldDef, value: Any, language: str, *, reveal: bool = False)
         return ""
     if field.pii == "identifier" and not reveal:
         text = str(value)
-        return text if "*" in text else mask_rrn(text)
-    if field.type == "phone":
+        return text if "*" in text else mask_identifier(IDENTIFIER_KINDS[field.type], text)
+    if field.type in ("phone", "phone_any"):
         return format_e164(str(value))
     if field.type == "choice":
         return field.option_label(str(value), language)

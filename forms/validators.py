@@ -65,6 +65,26 @@ def mask_rrn(number: str) -> str:
     return f"{digits[:6]}-{digits[6]}******"
 
 
+def mask_passport(number: str) -> str:
+    cleaned = re.sub(r"\s", "", number)
+    return (
+        cleaned[:2] + "*" * max(len(cleaned) - 4, 2) + cleaned[-2:] if len(cleaned) > 4 else "****"
+    )
+
+
+# Vault token kinds of the identifier field types.
+IDENTIFIER_KINDS = {"rrn": "rrn", "foreigner_reg_no": "frn", "passport": "ppt"}
+
+
+def mask_identifier(kind: str, value: str) -> str:
+    """How an identifier is shown to anyone but authorised staff, by its token kind."""
+    if kind in ("rrn", "frn"):
+        return mask_rrn(value)
+    if kind == "ppt":
+        return mask_passport(value)
+    return "*" * min(len(value), 8)
+
+
 def _registration_number(text: str, centuries: Mapping[str, int], today: date, kind: str) -> Result:
     cleaned = _clean(text)
     matches = _RRN.findall(cleaned)
@@ -134,19 +154,27 @@ def mobile_phone(text: str) -> Result:
 
 
 def format_e164(number: str) -> str:
-    """+821012345678 → 010-1234-5678 (mobile); other numbers are returned unchanged."""
-    result = mobile_phone(number)
+    """+821012345678 → 010-1234-5678, +8221234567 → 02-123-4567; others unchanged."""
+    result = any_phone(number)
     return result.display if isinstance(result, Valid) else number
 
 
 # --- names, counts, choices, free text -----------------------------------------------------------
 
-_NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .'\-·])*$")
+_NAME_PUNCTUATION = frozenset(" .'-·")
+
+
+def _is_name(text: str) -> bool:
+    """Letters of any script with their combining marks (Thai vowels and tones, Vietnamese
+    tone marks), spaces and the punctuation names use; starting with a letter."""
+    if not text or not unicodedata.category(text[0]).startswith("L"):
+        return False
+    return all(unicodedata.category(c)[0] in "LM" or c in _NAME_PUNCTUATION for c in text)
 
 
 def person_name(text: str, *, max_length: int = 50) -> Result:
     name = _clean(text)
-    if not name or len(name) > max_length or not _NAME.match(name):
+    if not name or len(name) > max_length or not _is_name(name):
         return Invalid("name.format", {"max": max_length})
     return Valid(name, name)
 
@@ -274,10 +302,21 @@ def choice(text: str, options: Mapping[str, Sequence[str]]) -> Result:
     for value, names in options.items():
         if wanted == key(value) or any(wanted == key(n) for n in names):
             return Valid(value, value)
-    # A longer answer that names exactly one option ("등본으로 주세요").
-    hits = {v for v, names in options.items() for n in (v, *names) if key(n) and key(n) in wanted}
-    if len(hits) == 1:
-        value = hits.pop()
+    # A longer answer that names exactly one option ("등본으로 주세요"). A name inside a longer
+    # matched name of another option does not count ("공개" inside "비공개").
+    hits = [
+        (v, key(n))
+        for v, names in options.items()
+        for n in (v, *names)
+        if key(n) and key(n) in wanted
+    ]
+    kept = {
+        v
+        for v, name in hits
+        if not any(name != other and name in other for w, other in hits if w != v)
+    }
+    if len(kept) == 1:
+        value = kept.pop()
         return Valid(value, value)
     return Invalid("choice.unknown")
 
@@ -352,7 +391,7 @@ def passport_no(text: str) -> Result:
     candidate = found[0] if len(found) == 1 else cleaned
     if not _PASSPORT.match(candidate) or not any(c.isdigit() for c in candidate):
         return Invalid("passport.format")
-    return Valid(candidate, candidate[:2] + "*" * (len(candidate) - 4) + candidate[-2:])
+    return Valid(candidate, mask_passport(candidate))
 
 
 # Area codes of Korean landlines (02 Seoul; 0AB elsewhere) and other non-mobile prefixes.
@@ -485,8 +524,83 @@ _RELATIVE_DAYS = {
 }
 
 
+_THAI_MONTHS = {
+    "มกราคม": 1,
+    "ม.ค.": 1,
+    "กุมภาพันธ์": 2,
+    "ก.พ.": 2,
+    "มีนาคม": 3,
+    "มี.ค.": 3,
+    "เมษายน": 4,
+    "เม.ย.": 4,
+    "พฤษภาคม": 5,
+    "พ.ค.": 5,
+    "มิถุนายน": 6,
+    "มิ.ย.": 6,
+    "กรกฎาคม": 7,
+    "ก.ค.": 7,
+    "สิงหาคม": 8,
+    "ส.ค.": 8,
+    "กันยายน": 9,
+    "ก.ย.": 9,
+    "ตุลาคม": 10,
+    "ต.ค.": 10,
+    "พฤศจิกายน": 11,
+    "พ.ย.": 11,
+    "ธันวาคม": 12,
+    "ธ.ค.": 12,
+}
+_ENGLISH_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+
+
+def _named_month(lowered: str) -> str:
+    """Rewrites "3 พ.ย. 2569" or "November 3, 2026" as "3/11/2026" (Buddhist-era years, used
+    in Thailand, are 543 ahead)."""
+    for name, month in sorted(_THAI_MONTHS.items(), key=lambda item: -len(item[0])):
+        if name in lowered:
+            match = re.search(r"(\d{1,2})\s*" + re.escape(name) + r"\s*(\d{4})?", lowered)
+            if match:
+                year = int(match.group(2)) if match.group(2) else None
+                if year and year > 2400:
+                    year -= 543
+                return (
+                    f"{match.group(1)}/{month}/{year}" if year else f"{month}월 {match.group(1)}일"
+                )
+    for pattern in (
+        r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?!\d)(?:st|nd|rd|th)?,?\s*(\d{4})?",
+        r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\.?,?\s*(\d{4})?",
+    ):
+        for match in re.finditer(pattern, lowered):
+            first, second, year = match.groups()
+            month_name, day = (first, second) if first.isalpha() else (second, first)
+            if month_name in _ENGLISH_MONTHS:
+                month = _ENGLISH_MONTHS[month_name]
+                return f"{day}/{month}/{year}" if year else f"{month}월 {day}일"
+    return lowered
+
+
 def _parse_date(cleaned: str, today: date) -> date | None:
-    lowered = cleaned.lower()
+    lowered = _named_month(cleaned.lower())
     for back, words in sorted(_RELATIVE_DAYS.items(), reverse=True):
         if any(w in lowered for w in words):
             return date.fromordinal(today.toordinal() - back)
@@ -495,6 +609,7 @@ def _parse_date(cleaned: str, today: date) -> date | None:
         r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})",
         r"(?<!\d)(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?!\d)",
         r"(?<!\d)(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})",  # vi/th: d/m/y
+        r"(?<!\d)(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])(?=.*[ก-๙])",  # Thai d/m without year
         r"ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})(?:\s*năm\s*(?P<y>\d{4}))?",
         r"(?P<m>\d{1,2})\s*[월月]\s*(?P<d>\d{1,2})",
         r"(?<![\d:])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])",  # 11/20: month first, as in Korea
@@ -504,6 +619,8 @@ def _parse_date(cleaned: str, today: date) -> date | None:
         if match:
             parts = match.groupdict()
             year = int(parts["y"]) if parts.get("y") else today.year
+            if year > 2400:  # Buddhist era
+                year -= 543
             try:
                 found = date(year, int(parts["m"]), int(parts["d"]))
             except ValueError:
@@ -634,7 +751,7 @@ def people(text: str, *, maximum: int = 10) -> Result:
         if len(words) < 2:
             return Invalid("people.format")
         name, relation = " ".join(words[:-1]), words[-1]
-        if not _NAME.match(name) or not _NAME.match(relation) or len(name) > 50:
+        if not _is_name(name) or not _is_name(relation) or len(name) > 50:
             return Invalid("people.format")
         found.append({"name": name, "relation": relation})
     if not found:

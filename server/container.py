@@ -22,6 +22,7 @@ from server.settings import Settings
 from server.store.db import Database
 from server.store.repositories import (
     AttachmentRepository,
+    CallbackRepository,
     ConversationRepository,
     SubmissionRepository,
 )
@@ -46,6 +47,7 @@ class Container:
     conversations: ConversationRepository
     submissions: SubmissionRepository
     attachments: AttachmentRepository
+    callbacks: CallbackRepository
     links: StatusLinks
     rasa: RasaGateway
     chat: ChatService
@@ -70,7 +72,8 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
     rasa = rasa or RasaClient(settings.rasa.url, token, settings.rasa.timeout_seconds)
     attachments = AttachmentRepository(db)
     executor = ActionExecutor()
-    services = Services(catalog, vault, Petitions(submissions, links), attachments)
+    callbacks = CallbackRepository(db)
+    services = Services(catalog, vault, Petitions(submissions, links, callbacks), attachments)
     for action in build_actions(services):
         executor.register_action(action)
     messages = MessageCatalog(settings.rasa.project_dir / "messages")
@@ -82,6 +85,7 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
         conversations=conversations,
         submissions=submissions,
         attachments=attachments,
+        callbacks=callbacks,
         links=links,
         rasa=rasa,
         chat=ChatService(

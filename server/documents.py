@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from forms.catalog import Catalog
-from forms.document import Copy, DocumentMeta, render_html
+from forms.document import Copy, DocumentMeta, render_html, render_pdf
 from server.pii import Vault
 from server.store.repositories import SubmissionView
 
@@ -25,12 +25,22 @@ def document_values(
     return values
 
 
-def submission_html(submission: SubmissionView, catalog: Catalog, vault: Vault, copy: Copy) -> str:
-    petition = catalog.petition(submission.petition_id)
-    meta = DocumentMeta(
+def _meta(submission: SubmissionView) -> DocumentMeta:
+    return DocumentMeta(
         receipt_no=submission.receipt_no,
         submitted_at=submission.submitted_at,
         channel=submission.channel,
         language=submission.language,
     )
-    return render_html(petition, document_values(submission, catalog, vault, copy), meta, copy)
+
+
+def submission_html(submission: SubmissionView, catalog: Catalog, vault: Vault, copy: Copy) -> str:
+    petition = catalog.petition(submission.petition_id)
+    values = document_values(submission, catalog, vault, copy)
+    return render_html(petition, values, _meta(submission), copy)
+
+
+def submission_pdf(submission: SubmissionView, catalog: Catalog, vault: Vault, copy: Copy) -> bytes:
+    petition = catalog.petition(submission.petition_id)
+    values = document_values(submission, catalog, vault, copy)
+    return render_pdf(petition, values, _meta(submission), copy)

@@ -105,6 +105,10 @@ class NaturalLanguage:
         params = {**self._office(language), **arguments}
         if petition:
             params.update(self._petition_facts(petition, language))
+        if arguments.get("status"):
+            params["status_label"] = self.messages.phrase(
+                f"phrase_status_{arguments['status']}", language
+            )
         if response == "utter_invalid_value":
             params["error"] = self._error(petition, arguments, language)
         if response == "utter_field_warning":
@@ -112,7 +116,7 @@ class NaturalLanguage:
                 str(arguments.get("code")), language, **(arguments.get("params") or {})
             )
         result: dict[str, Any] = {"text": _format(entry["text"], params)}
-        buttons = self._buttons(entry.get("buttons"), language)
+        buttons = self._buttons(entry.get("buttons"), language, petition, slots)
         if buttons:
             result["buttons"] = buttons
         if response == "utter_submitted":
@@ -206,7 +210,26 @@ class NaturalLanguage:
             )
         return buttons
 
-    def _buttons(self, kind: Any, language: Language) -> list[dict[str, str]]:
+    def _buttons(
+        self, kind: Any, language: Language, petition: Petition | None, slots: dict[str, Any]
+    ) -> list[dict[str, str]]:
+        if kind == "cancel_confirm":
+            return [
+                {
+                    "title": self.messages.phrase("phrase_cancel_yes", language),
+                    "payload": "/affirm",
+                },
+                {"title": self.messages.phrase("phrase_cancel_no", language), "payload": "/deny"},
+            ]
+        if kind == "fields" and petition:
+            return [
+                {
+                    "title": field.label(language),
+                    "payload": _payload("change_field", field=field.id),
+                }
+                for field in petition.active_fields(slots)
+                if slots.get(field.id) is not None
+            ]
         if kind == "petitions":
             return [
                 {"title": p.title(language), "payload": _payload(f"apply_{p.id}")}

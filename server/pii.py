@@ -17,12 +17,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from forms.validators import mask_rrn
+from forms.validators import IDENTIFIER_KINDS, mask_identifier
 from server.store.db import Database
 from server.store.models import PiiValue
 
 # Not \\b: a token can sit right against Chinese or Thai letters (号码是pii_rrn_…).
-TOKEN = re.compile(r"(?<![A-Za-z0-9_])pii_(rrn|frn|id)_[a-z0-9]{12}(?![A-Za-z0-9])")
+TOKEN = re.compile(r"(?<![A-Za-z0-9_])pii_(rrn|frn|ppt|id)_[a-z0-9]{12}(?![A-Za-z0-9])")
 # 13 digits shaped like a registration number (6 + 7, optional hyphen or space): digit 7 of
 # 5–8 marks a foreigner's number.
 _REGISTRATION = re.compile(r"(?<!\d)(\d{6})[ \t]*[-‐‑–—−－]?[ \t]*(\d)(\d{6})(?!\d)")
@@ -61,6 +61,10 @@ class Vault:
         ).hexdigest()
 
     def tokenize(self, conversation_id: str, kind: str, value: str) -> str:
+        """``kind`` is a token kind (rrn, frn, ppt, id) or an identifier field type."""
+        kind = IDENTIFIER_KINDS.get(kind, kind)
+        if kind not in ("rrn", "frn", "ppt", "id"):
+            raise ValueError(f"unknown identifier kind {kind!r}")
         index = self._blind_index(conversation_id, value)
         with self._db.session() as session:
             existing = (
@@ -95,7 +99,8 @@ class Vault:
 
     def masked(self, token: str) -> str:
         value = self.reveal(token)
-        return mask_rrn(value) if value else "******-*******"
+        kind = token.split("_")[1]
+        return mask_identifier(kind, value) if value else "********"
 
     def scrub(self, conversation_id: str, text: str, *, whole: bool = False) -> str:
         """Replaces identifiers in ``text`` with tokens. With ``whole`` (the citizen is

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from server.settings import AppSection, PiiSection, RasaSection, Settings
+from tests.stack import stack  # noqa: F401  (the real system, for tests marked rasa)
 
 
 @pytest.fixture
@@ -17,3 +18,10 @@ def settings(tmp_path: Path) -> Settings:
         pii=PiiSection(key=base64.b64encode(os.urandom(32)).decode()),
         rasa=RasaSection(url="http://127.0.0.1:9", token="test-token"),
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use the real system are marked ``rasa`` (select or skip with -m)."""
+    for item in items:
+        if "stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.rasa)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Query, status
-from fastapi.responses import HTMLResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 
 from server.deps import ContainerDep
-from server.documents import submission_html
+from server.documents import submission_html, submission_pdf
 from server.store.repositories import SubmissionView
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -56,3 +57,18 @@ async def citizen_document(
 ) -> HTMLResponse:
     submission = submission_by_link(container, receipt_no, token)
     return HTMLResponse(submission_html(submission, container.catalog, container.vault, "citizen"))
+
+
+@router.get("/status/{receipt_no}/document.pdf")
+async def citizen_document_pdf(
+    receipt_no: str, container: ContainerDep, token: str = Query("", max_length=64)
+) -> Response:
+    submission = submission_by_link(container, receipt_no, token)
+    pdf = await run_in_threadpool(
+        submission_pdf, submission, container.catalog, container.vault, "citizen"
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{receipt_no}.pdf"'},
+    )

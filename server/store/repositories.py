@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from actions.ports import SubmissionDraft
 from server.store.db import Database
-from server.store.models import Attachment, Conversation, Submission, utcnow
+from server.store.models import Attachment, CallbackRequest, Conversation, Submission, utcnow
 
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed on a keypad
 
@@ -183,3 +183,34 @@ class AttachmentRepository:
             ).all()
         times = dict(rows)
         return [times[i] for i in attachment_ids if i in times]
+
+
+class CallbackRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, conversation_id: str, phone: str, language: str, petition_id: str | None) -> None:
+        """One open request per conversation: asking twice does not queue two calls."""
+        with self._db.session() as session:
+            open_request = session.scalar(
+                select(CallbackRequest).where(
+                    CallbackRequest.conversation_id == conversation_id,
+                    CallbackRequest.status == "open",
+                )
+            )
+            if open_request is not None:
+                open_request.phone = phone
+                return
+            session.add(
+                CallbackRequest(
+                    conversation_id=conversation_id,
+                    phone=phone,
+                    language=language,
+                    petition_id=petition_id,
+                )
+            )
+
+    def open_requests(self) -> list[CallbackRequest]:
+        with self._db.session() as session:
+            query = select(CallbackRequest).where(CallbackRequest.status == "open")
+            return list(session.scalars(query.order_by(CallbackRequest.created_at)))

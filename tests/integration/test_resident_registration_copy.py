@@ -10,8 +10,8 @@ import pytest
 from server.pii import Vault, load_key
 from server.store.db import Database
 from server.store.repositories import SubmissionRepository
-from tests.integration.chat import Citizen
-from tests.integration.conftest import Stack
+from tests.citizen import Citizen
+from tests.stack import Stack
 
 pytestmark = pytest.mark.rasa
 

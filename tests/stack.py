@@ -1,5 +1,6 @@
-"""The real system for integration tests: the trained Rasa model served by ``rasa run`` and the
-app served by uvicorn, on free loopback ports, with a throw-away var directory."""
+"""The real system for integration and conversation tests: the trained Rasa model served by
+``rasa run`` and the app served by uvicorn, on free loopback ports, with a throw-away var
+directory. One stack per test session (Rasa needs ~20 s to load)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,6 @@ import httpx
 import pytest
 
 from server.settings import ROOT, AppSection, DatabaseSection, PiiSection, RasaSection, Settings
-
-pytestmark = pytest.mark.rasa
 
 
 def free_port() -> int:
@@ -81,6 +80,15 @@ class Stack:
     def stop_rasa(self) -> None:
         stop(self.processes.pop("rasa"))
 
+    def restart_rasa(self) -> None:
+        self.stop_rasa()
+        self.start_rasa()
+
+    def db(self):  # type: ignore[no-untyped-def]
+        from server.store.db import Database
+
+        return Database(self.settings.database_url)
+
     def tracker_events(self, conversation_id: str) -> list[dict]:
         response = httpx.get(
             f"{self.rasa_url}/conversations/{conversation_id}/tracker",
@@ -115,6 +123,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The whole system, started once per test session."""
     model = trained_model()
     var = tmp_path_factory.mktemp("minwon-var")
     app_port, rasa_port = free_port(), free_port()
