@@ -13,9 +13,14 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions import conversation, slots
 from actions.ports import Services
-from forms.validators import Valid, mobile_phone
+from forms.validators import Valid, format_e164, mobile_phone
 
 RECEIPT = re.compile(r"MW-?(\d{8})-?([A-Z2-9]{6})", re.IGNORECASE)
+
+
+def receipt_in(text: str) -> str | None:
+    match = RECEIPT.search(text)
+    return f"MW-{match.group(1)}-{match.group(2).upper()}" if match else None
 
 
 class ResumePetition(Action):
@@ -39,7 +44,8 @@ class ResumePetition(Action):
 
 
 class CheckStatus(Action):
-    """A receipt number in the message, or the one this conversation just received."""
+    """A receipt number in the message, or the one this conversation just received; otherwise
+    the status form asks for it."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -50,19 +56,17 @@ class CheckStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        match = RECEIPT.search(conversation.user_text(tracker))
         receipt_no = (
-            f"MW-{match.group(1)}-{match.group(2).upper()}"
-            if match
-            else tracker.get_slot(slots.RECEIPT_NO)
+            tracker.get_slot(slots.STATUS_RECEIPT)
+            or receipt_in(conversation.user_text(tracker))
+            or tracker.get_slot(slots.RECEIPT_NO)
         )
         if not receipt_no:
-            dispatcher.utter_message(response="utter_ask_receipt_no")
-            return []
+            return [FollowupAction("status_form")]
         status = self.services.petitions.status(receipt_no)
         if status is None:
             dispatcher.utter_message(response="utter_receipt_unknown", receipt_no=receipt_no)
-            return []
+            return [SlotSet(slots.STATUS_RECEIPT, None)]
         dispatcher.utter_message(
             response="utter_status",
             receipt_no=receipt_no,
@@ -70,7 +74,7 @@ class CheckStatus(Action):
             status=status.status,
             submitted_on=status.submitted_at.strftime("%Y-%m-%d"),
         )
-        return []
+        return [SlotSet(slots.STATUS_RECEIPT, None)]
 
 
 class RequestHuman(Action):
@@ -114,7 +118,7 @@ def file_callback(
         language=conversation.language(tracker),
         petition_id=tracker.get_slot(slots.PETITION),
     )
-    dispatcher.utter_message(response="utter_callback_registered", phone=phone)
+    dispatcher.utter_message(response="utter_callback_registered", phone=format_e164(phone))
 
 
 class FileCallback(Action):
@@ -135,30 +139,55 @@ class FileCallback(Action):
         return [SlotSet(slots.CALLBACK_PHONE, None)]
 
 
-class CallbackFormValidation(FormValidationAction):
+class OneQuestionForm(FormValidationAction):
+    """A form of one slot filled by a parser (a receipt number, a phone number); a confident
+    digression leaves the turn to the rules."""
+
+    form: str
+    slot: str
+    invalid_response: str
+
     def __init__(self, services: Services) -> None:
         self.services = services
 
     def name(self) -> str:
-        return "validate_callback_form"
+        return f"validate_{self.form}"
+
+    def parse(self, text: str) -> str | None:
+        raise NotImplementedError
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         requested = tracker.get_slot(slots.REQUESTED_SLOT)
-        if requested != slots.CALLBACK_PHONE or not conversation.citizen_just_spoke(tracker):
-            return [SlotSet(slots.REQUESTED_SLOT, slots.CALLBACK_PHONE)]
-        result = mobile_phone(conversation.user_text(tracker))
-        if isinstance(result, Valid):
-            return [
-                SlotSet(slots.CALLBACK_PHONE, result.value),
-                SlotSet(slots.REQUESTED_SLOT, None),
-            ]
+        if requested != self.slot or not conversation.citizen_just_spoke(tracker):
+            return [SlotSet(slots.REQUESTED_SLOT, self.slot)]
+        value = self.parse(conversation.user_text(tracker))
+        if value is not None:
+            return [SlotSet(self.slot, value), SlotSet(slots.REQUESTED_SLOT, None)]
         intent, confidence = conversation.intent(tracker)
-        if intent in slots.DIGRESSIONS and confidence >= slots.DIGRESSION_CONFIDENCE:
+        if conversation.is_payload(tracker) or (
+            intent in slots.DIGRESSIONS | {"deny"} and confidence >= slots.DIGRESSION_CONFIDENCE
+        ):
             return []
-        dispatcher.utter_message(response="utter_invalid_callback_phone")
-        return [
-            SlotSet(slots.CALLBACK_PHONE, None),
-            SlotSet(slots.REQUESTED_SLOT, slots.CALLBACK_PHONE),
-        ]
+        dispatcher.utter_message(response=self.invalid_response)
+        return [SlotSet(self.slot, None), SlotSet(slots.REQUESTED_SLOT, self.slot)]
+
+
+class CallbackFormValidation(OneQuestionForm):
+    form, slot, invalid_response = (
+        "callback_form",
+        slots.CALLBACK_PHONE,
+        "utter_invalid_callback_phone",
+    )
+
+    def parse(self, text: str) -> str | None:
+        result = mobile_phone(text)
+        return str(result.value) if isinstance(result, Valid) else None
+
+
+class StatusFormValidation(OneQuestionForm):
+    form, slot, invalid_response = "status_form", slots.STATUS_RECEIPT, "utter_receipt_format"
+
+    def parse(self, text: str) -> str | None:
+        return receipt_in(text)

@@ -166,13 +166,13 @@ class PetitionFormValidation(FormValidationAction):
     # --- the summary ---------------------------------------------------------------------
 
     def _field_to_change(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, *, any_intent: bool = False
     ) -> dict[str, Any] | None:
         """A change of an earlier answer (a summary button, or plain words such as "my phone
         number is wrong, it's 010-…"): the new value is taken at once when the sentence holds a
         valid one for a strictly checked field; otherwise the field is asked again."""
         intent, _ = conversation.intent(tracker)
-        if intent != "change_field":
+        if intent != "change_field" and not any_intent:
             return None
         values = conversation.values(tracker, self.petition)
         active = {f.id for f in self.petition.active_fields(values)}
@@ -186,6 +186,8 @@ class PetitionFormValidation(FormValidationAction):
             else field_named_in(text, self.petition, active)
         )
         if field is None:
+            if intent != "change_field":
+                return None
             dispatcher.utter_message(response="utter_choose_change")
             return {slots.CONFIRMATION: None, slots.FAILURES: {}}
         reset = {field.id: None, slots.CONFIRMATION: None, slots.FAILURES: {}}
@@ -203,7 +205,12 @@ class PetitionFormValidation(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, values: dict[str, Any]
     ) -> dict[str, Any] | None:
         intent, confidence = conversation.intent(tracker)
-        change = self._field_to_change(dispatcher, tracker)
+        # At the summary a sentence naming a field is a correction, whatever the NLU guessed.
+        change = self._field_to_change(
+            dispatcher,
+            tracker,
+            any_intent=intent not in ("affirm", "deny") and not conversation.is_payload(tracker),
+        )
         if change is not None:
             return change
         if intent == "affirm":

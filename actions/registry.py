@@ -10,6 +10,7 @@ from actions.assistance import (
     FileCallback,
     RequestHuman,
     ResumePetition,
+    StatusFormValidation,
 )
 from actions.form_validation import form_validations
 from actions.language import SwitchLanguage
@@ -31,4 +32,5 @@ def build_actions(services: Services) -> list[Action]:
         RequestHuman(services),
         FileCallback(services),
         CallbackFormValidation(services),
+        StatusFormValidation(services),
     ]

@@ -10,6 +10,7 @@ FAILURES = "failures"
 PENDING_PHOTOS = "pending_photos"
 CALLBACK_WANTED = "callback_wanted"
 CALLBACK_PHONE = "callback_phone"
+STATUS_RECEIPT = "status_receipt"
 REQUESTED_SLOT = "requested_slot"
 
 # Intents that take the conversation elsewhere for a turn, in or out of a form.

@@ -160,9 +160,10 @@ class ChatService:
         petition_id = slots.get(slot_names.PETITION)
         petition = self.catalog.petitions.get(str(petition_id)) if petition_id else None
         filled = shown_values(petition, slots, language, self.vault) if petition else {}
+        form_petition = form.removesuffix("_form") if form else None
         return {
             "language": language,
-            "active_form": form.removesuffix("_form") if form else None,
+            "active_form": form_petition if form_petition in self.catalog.petitions else None,
             "requested_slot": slots.get(slot_names.REQUESTED_SLOT) if form else None,
             "filled": filled,
             "receipt_no": slots.get(slot_names.RECEIPT_NO),

@@ -141,6 +141,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "MINWON_NLG_URL": f"{app_url}/nlg",
         "MINWON_TRACKER_DB": str(var / "rasa-tracker.db"),
         "RASA_TELEMETRY_ENABLED": "false",
+        # Every test citizen comes from 127.0.0.1: the per-client flood limit would trip.
+        "MINWON_CHAT__RATE_PER_CLIENT": "100000",
     }
     settings = Settings(
         app=AppSection(var_dir=var, public_url=app_url),

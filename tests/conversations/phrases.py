@@ -71,3 +71,57 @@ PHRASES: dict[str, dict[str, str]] = {
 RRN = "900101-1234568"
 ADDRESS = "서울특별시 종로구 세종대로 209, 101동 1203호"
 PHONE = "010-4821-7730"
+
+# Starting each petition, in each language (the apply_<petition> intents).
+APPLY: dict[str, dict[str, str]] = {
+    "resident_registration_copy": {lang: PHRASES[lang]["apply_copy"] for lang in LANGUAGES},
+    "move_in_report": {
+        "ko": "이사 와서 전입신고 하려고 합니다",
+        "en": "I just moved here and want to report my new address",
+        "zh": "我搬家了，想办理迁入申报",
+        "vi": "tôi mới chuyển nhà, muốn khai báo chuyển đến",
+        "th": "เพิ่งย้ายบ้านมา อยากแจ้งย้ายเข้าค่ะ",
+    },
+    "family_relation_certificate": {
+        "ko": "가족관계증명서 한 부 떼 주세요",
+        "en": "I need a family relation certificate",
+        "zh": "我要开家庭关系证明书",
+        "vi": "tôi cần xin giấy chứng nhận quan hệ gia đình",
+        "th": "ขอใบรับรองความสัมพันธ์ครอบครัวค่ะ",
+    },
+    "seal_certificate": {
+        "ko": "인감증명서 발급받으려고 왔어요",
+        "en": "I'd like to get a seal certificate issued",
+        "zh": "我想办一份印鉴证明",
+        "vi": "tôi muốn làm giấy chứng nhận con dấu",
+        "th": "อยากขอใบรับรองตราประทับค่ะ",
+    },
+    "foreigner_address_change": {
+        "ko": "외국인인데 체류지 변경신고 하러 왔어요",
+        "en": "I'm a foreigner and need to report my change of address for my ARC",
+        "zh": "我是外国人，要办滞留地变更申报",
+        "vi": "tôi là người nước ngoài, muốn khai báo thay đổi nơi cư trú",
+        "th": "เป็นคนต่างชาติ อยากแจ้งเปลี่ยนที่พำนักค่ะ",
+    },
+    "illegal_parking_report": {
+        "ko": "소화전 앞에 불법주차한 차 신고할게요",
+        "en": "I want to report a car illegally parked in front of a fire hydrant",
+        "zh": "我要举报一辆违章停车的车",
+        "vi": "tôi muốn báo cáo xe đỗ trái phép",
+        "th": "อยากแจ้งรถจอดผิดกฎหมายค่ะ",
+    },
+    "facility_damage_report": {
+        "ko": "길에 가로등이 부서져서 신고하려고요",
+        "en": "I want to report a broken streetlight on my road",
+        "zh": "我要报修坏掉的路灯",
+        "vi": "tôi muốn báo đèn đường bị hỏng",
+        "th": "อยากแจ้งไฟถนนเสียค่ะ",
+    },
+    "general_petition": {
+        "ko": "시청에 건의하고 싶은 게 있어서 민원 넣을게요",
+        "en": "I'd like to file a complaint with the city",
+        "zh": "我想向市政府提交民愿建议",
+        "vi": "tôi muốn gửi kiến nghị lên thành phố",
+        "th": "อยากยื่นเรื่องร้องเรียนถึงเมืองค่ะ",
+    },
+}
