@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation, slots
@@ -23,6 +23,7 @@ def _clear_petition(services: Services) -> list[EventType]:
         SlotSet(slots.CONFIRMATION, None),
         SlotSet(slots.FAILURES, None),
         SlotSet(slots.PENDING_PHOTOS, None),
+        SlotSet(slots.CORRECTING, None),
     ]
     return events
 
@@ -83,6 +84,11 @@ class SubmitPetition(Action):
             warnings={},
             transcript=conversation.transcript(tracker),
         )
+        correcting = tracker.get_slot(slots.CORRECTING)
+        if correcting:
+            self.services.petitions.resubmit(correcting, draft.fields, draft.transcript)
+            dispatcher.utter_message(response="utter_resubmitted", receipt_no=correcting)
+            return [*_clear_petition(self.services), SlotSet(slots.RECEIPT_NO, correcting)]
         receipt_no = self.services.petitions.submit(draft)
         dispatcher.utter_message(
             response="utter_submitted",
@@ -107,3 +113,41 @@ class CancelPetition(Action):
             response="utter_cancelled" if had_petition else "utter_nothing_to_cancel"
         )
         return _clear_petition(self.services)
+
+
+class StartCorrection(Action):
+    """Staff returned a submission: its answers come back, the commented fields are asked
+    again, and the summary leads to a resubmission under the same receipt number."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def name(self) -> str:
+        return "action_start_correction"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        receipt_no = conversation.entity(tracker, slots.RECEIPT_NO) or ""
+        correction = self.services.petitions.correction(receipt_no)
+        if correction is None or correction.petition_id not in self.services.catalog.petitions:
+            return []
+        petition = self.services.catalog.petition(correction.petition_id)
+        dispatcher.utter_message(
+            response="utter_correction_intro",
+            receipt_no=receipt_no,
+            petition=petition.id,
+            comments=correction.comments,
+        )
+        values = {
+            f.id: None if f.id in correction.comments else correction.fields.get(f.id)
+            for f in petition.fields
+        }
+        return [
+            *_clear_petition(self.services),
+            *(SlotSet(k, v) for k, v in values.items()),
+            SlotSet(slots.PETITION, petition.id),
+            SlotSet(slots.PETITION_RUN, f"correction-{receipt_no}-{uuid.uuid4().hex[:8]}"),
+            SlotSet(slots.CORRECTING, receipt_no),
+            FollowupAction(petition.form_name),
+        ]

@@ -43,6 +43,16 @@ class PetitionStatus:
     submitted_at: datetime
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A submission staff returned for correction, as the citizen's conversation resumes it."""
+
+    receipt_no: str
+    petition_id: str
+    fields: dict[str, Any]
+    comments: dict[str, str]
+
+
 class PetitionsPort(Protocol):
     def submit(self, draft: SubmissionDraft) -> str:
         """Stores the submission once per ``idempotency_key``; returns the receipt number."""
@@ -51,6 +61,10 @@ class PetitionsPort(Protocol):
     def status_url(self, receipt_no: str) -> str: ...
 
     def status(self, receipt_no: str) -> PetitionStatus | None: ...
+
+    def correction(self, receipt_no: str) -> Correction | None: ...
+
+    def resubmit(self, receipt_no: str, fields: dict[str, Any], transcript: list[Any]) -> None: ...
 
     def request_callback(
         self, conversation_id: str, phone: str, language: str, petition_id: str | None

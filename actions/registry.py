@@ -14,7 +14,7 @@ from actions.assistance import (
 )
 from actions.form_validation import form_validations
 from actions.language import SwitchLanguage
-from actions.petition import CancelPetition, StartPetition, SubmitPetition
+from actions.petition import CancelPetition, StartCorrection, StartPetition, SubmitPetition
 from actions.ports import Services
 from actions.questions import AnswerQuestion
 
@@ -25,6 +25,7 @@ def build_actions(services: Services) -> list[Action]:
         StartPetition(services),
         SubmitPetition(services),
         CancelPetition(services),
+        StartCorrection(services),
         AnswerQuestion(services),
         SwitchLanguage(),
         ResumePetition(services),

@@ -11,6 +11,7 @@ PENDING_PHOTOS = "pending_photos"
 CALLBACK_WANTED = "callback_wanted"
 CALLBACK_PHONE = "callback_phone"
 STATUS_RECEIPT = "status_receipt"
+CORRECTING = "correcting"
 REQUESTED_SLOT = "requested_slot"
 
 # Intents that take the conversation elsewhere for a turn, in or out of a form.

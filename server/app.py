@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from server.container import Container, build_container
 from server.rasa_client import RasaClient, RasaGateway, RasaUnavailable
-from server.routes import citizen, health, pages, rasa_hooks
+from server.routes import citizen, health, pages, rasa_hooks, staff_api
 from server.settings import Settings, get_settings
 
 MAX_BODY_BYTES = 64 * 1024
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = N
     app.include_router(citizen.router)
     app.include_router(rasa_hooks.router)
     app.include_router(pages.router)
+    app.include_router(staff_api.router)
     return app
 
 

@@ -19,7 +19,7 @@ from forms.languages import normalise_language
 from server.display import shown_values
 from server.pii import Vault
 from server.rasa_client import RasaGateway
-from server.store.repositories import ConversationRepository
+from server.store.repositories import ConversationRepository, SubmissionRepository
 
 _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_][\w]*)(?P<entities>\{.*\})?$", re.DOTALL)
 
@@ -43,12 +43,14 @@ class ChatService:
         self,
         rasa: RasaGateway,
         conversations: ConversationRepository,
+        submissions: SubmissionRepository,
         vault: Vault,
         catalog: Catalog,
         allowed_intents: frozenset[str],
     ) -> None:
         self.rasa = rasa
         self.conversations = conversations
+        self.submissions = submissions
         self.vault = vault
         self.catalog = catalog
         self.allowed_intents = allowed_intents
@@ -70,6 +72,11 @@ class ChatService:
         row = self.conversations.get(conversation_id)
         if row is None:
             raise UnknownConversation(conversation_id)
+        if not row.active_form:
+            returned = self.submissions.pending_correction(conversation_id)
+            if returned is not None:  # staff sent it back: the correction comes first
+                opening = "/start_correction" + json.dumps({"receipt_no": returned.receipt_no})
+                return await self._turn(conversation_id, opening, row.language, row.channel)
         if payload is not None:
             message = self._checked_payload(payload)
         else:

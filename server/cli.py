@@ -16,6 +16,10 @@ from server.settings import ROOT, get_settings
 app = typer.Typer(help="Minwon: civil petition assistant.", no_args_is_help=True)
 bot = typer.Typer(help="The Rasa project.", no_args_is_help=True)
 app.add_typer(bot, name="bot")
+staff = typer.Typer(help="Staff accounts of the review desk.", no_args_is_help=True)
+app.add_typer(staff, name="staff")
+audit = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(audit, name="audit")
 
 BOT_INPUTS = ("bot/config.yml", "bot/domain", "data")
 
@@ -79,3 +83,45 @@ def fingerprint() -> None:
 
 if __name__ == "__main__":
     app()
+
+
+def _database():  # type: ignore[no-untyped-def]
+    from server.store.db import Database
+
+    db = Database(get_settings().database_url)
+    db.create_schema()
+    return db
+
+
+@staff.command("create-user")
+def create_user(
+    name: str,
+    role: str = typer.Option("reviewer", help="reviewer or admin"),
+) -> None:
+    """Creates a staff account; the password comes from MINWON_PASSWORD or a prompt."""
+    import os
+
+    from server.staff import StaffAccounts, StaffError
+
+    password = os.environ.get("MINWON_PASSWORD") or typer.prompt(
+        "Password (12+ characters)", hide_input=True, confirmation_prompt=True
+    )
+    try:
+        StaffAccounts(_database()).create(name, password, role)
+    except StaffError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"created {role} {name}")
+
+
+@audit.command("verify")
+def verify_audit() -> None:
+    """Walks the audit trail's hash chain; exits 1 if an entry was edited or deleted."""
+    from server.audit import AuditLog
+
+    problems = AuditLog(_database()).verify()
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("audit trail intact")

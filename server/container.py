@@ -11,14 +11,17 @@ from rasa_sdk.executor import ActionExecutor
 from actions.ports import Services
 from actions.registry import build_actions
 from forms.catalog import Catalog, default_catalog
+from server.audit import AuditLog
 from server.chat import ChatService
 from server.links import StatusLinks
 from server.nlg import MessageCatalog, NaturalLanguage
 from server.pii import Vault, load_key
 from server.rasa_client import RasaClient, RasaGateway
 from server.ratelimit import RateLimiter
+from server.review import ReviewDesk
 from server.services import Petitions
 from server.settings import Settings
+from server.staff import StaffAccounts
 from server.store.db import Database
 from server.store.repositories import (
     AttachmentRepository,
@@ -55,6 +58,9 @@ class Container:
     executor: ActionExecutor
     per_conversation: RateLimiter
     per_client: RateLimiter
+    staff: StaffAccounts
+    audit: AuditLog
+    review: ReviewDesk
 
 
 def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Container:
@@ -77,6 +83,7 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
     for action in build_actions(services):
         executor.register_action(action)
     messages = MessageCatalog(settings.rasa.project_dir / "messages")
+    audit = AuditLog(db)
     return Container(
         settings=settings,
         db=db,
@@ -91,6 +98,7 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
         chat=ChatService(
             rasa,
             conversations,
+            submissions,
             vault,
             catalog,
             domain_intents(settings.rasa.project_dir / "domain"),
@@ -99,4 +107,7 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
         executor=executor,
         per_conversation=RateLimiter(settings.chat.rate_per_conversation),
         per_client=RateLimiter(settings.chat.rate_per_client),
+        staff=StaffAccounts(db),
+        audit=audit,
+        review=ReviewDesk(submissions, catalog, vault, audit),
     )

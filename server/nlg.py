@@ -105,6 +105,11 @@ class NaturalLanguage:
         params = {**self._office(language), **arguments}
         if petition:
             params.update(self._petition_facts(petition, language))
+        if isinstance(arguments.get("comments"), dict) and petition:
+            params["comments"] = "\n".join(
+                f"· {self._label(petition, field_id, language)}: {comment}"
+                for field_id, comment in arguments["comments"].items()
+            )
         if arguments.get("status"):
             params["status_label"] = self.messages.phrase(
                 f"phrase_status_{arguments['status']}", language
@@ -142,6 +147,10 @@ class NaturalLanguage:
                 if field.id == field_id:
                     return field
         return None
+
+    def _label(self, petition: Petition, field_id: str, language: Language) -> str:
+        field = self._field(petition, field_id)
+        return field.label(language) if field else field_id
 
     def _office(self, language: Language) -> dict[str, str]:
         return {

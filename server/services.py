@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from actions.ports import PetitionStatus, SubmissionDraft
+from typing import Any
+
+from actions.ports import Correction, PetitionStatus, SubmissionDraft
 from server.links import StatusLinks
 from server.store.repositories import CallbackRepository, SubmissionRepository
 
@@ -26,6 +28,15 @@ class Petitions:
         if found is None:
             return None
         return PetitionStatus(found.receipt_no, found.petition_id, found.status, found.submitted_at)
+
+    def correction(self, receipt_no: str) -> Correction | None:
+        found = self._submissions.get(receipt_no)
+        if found is None or found.status != "returned":
+            return None
+        return Correction(found.receipt_no, found.petition_id, found.fields, found.field_comments)
+
+    def resubmit(self, receipt_no: str, fields: dict[str, Any], transcript: list[Any]) -> None:
+        self._submissions.resubmit(receipt_no, fields, transcript)
 
     def request_callback(
         self, conversation_id: str, phone: str, language: str, petition_id: str | None

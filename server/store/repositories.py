@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -64,6 +64,9 @@ class SubmissionView:
     transcript: list[Any]
     submitted_at: datetime
     updated_at: datetime
+    decision_reason: str | None = None
+    field_comments: dict[str, Any] = field(default_factory=dict)
+    decided_by: str | None = None
 
 
 def _view(row: Submission) -> SubmissionView:
@@ -79,7 +82,15 @@ def _view(row: Submission) -> SubmissionView:
         transcript=list(row.transcript or []),
         submitted_at=row.submitted_at,
         updated_at=row.updated_at,
+        decision_reason=row.decision_reason,
+        field_comments=dict(row.field_comments or {}),
+        decided_by=row.decided_by,
     )
+
+
+# Which decisions each status allows (staff), and what a citizen's resubmission does.
+OPEN_STATUSES = ("submitted", "resubmitted")
+DECISIONS = {"approve": "approved", "reject": "rejected", "return": "returned"}
 
 
 class SubmissionRepository:
@@ -134,14 +145,102 @@ class SubmissionRepository:
             row = session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))
             return _view(row) if row else None
 
-    def list(self, status: str | None = None, petition: str | None = None) -> list[SubmissionView]:
+    def list(
+        self,
+        status: str | None = None,
+        petition: str | None = None,
+        language: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        receipt: str | None = None,
+        limit: int = 200,
+    ) -> list[SubmissionView]:
         query = select(Submission).order_by(Submission.submitted_at.desc())
         if status:
             query = query.where(Submission.status == status)
         if petition:
             query = query.where(Submission.petition_id == petition)
+        if language:
+            query = query.where(Submission.language == language)
+        if since:
+            query = query.where(Submission.submitted_at >= since)
+        if until:
+            query = query.where(Submission.submitted_at < until)
+        if receipt:
+            query = query.where(Submission.receipt_no.contains(receipt.strip().upper()))
         with self._db.session() as session:
-            return [_view(row) for row in session.scalars(query)]
+            return [_view(row) for row in session.scalars(query.limit(limit))]
+
+    def counts_by_status(self) -> dict[str, int]:
+        from sqlalchemy import func
+
+        with self._db.session() as session:
+            rows = session.execute(
+                select(Submission.status, func.count()).group_by(Submission.status)
+            ).all()
+        return {status: count for status, count in rows}
+
+    def decide(
+        self,
+        receipt_no: str,
+        decision: str,
+        reason: str | None,
+        comments: dict[str, str],
+        actor: str,
+    ) -> SubmissionView:
+        """Records a staff decision on an open submission (raises LookupError / ValueError)."""
+        with self._db.session() as session:
+            row = session.scalar(
+                select(Submission).where(Submission.receipt_no == receipt_no).with_for_update()
+            )
+            if row is None:
+                raise LookupError(receipt_no)
+            if row.status not in OPEN_STATUSES:
+                raise ValueError(f"the submission is already {row.status}")
+            row.status = DECISIONS[decision]
+            row.decision_reason = reason
+            row.field_comments = comments
+            row.decided_by = actor
+            row.correction_started_at = None
+            row.updated_at = utcnow()
+            return _view(row)
+
+    def pending_correction(self, conversation_id: str) -> SubmissionView | None:
+        """A returned submission of this conversation whose correction has not started yet."""
+        with self._db.session() as session:
+            row = session.scalar(
+                select(Submission)
+                .where(
+                    Submission.conversation_id == conversation_id,
+                    Submission.status == "returned",
+                    Submission.correction_started_at.is_(None),
+                )
+                .order_by(Submission.updated_at.desc())
+                .limit(1)
+            )
+            if row is None:
+                return None
+            row.correction_started_at = utcnow()
+            return _view(row)
+
+    def resubmit(
+        self, receipt_no: str, fields: dict[str, Any], transcript: list[Any]
+    ) -> SubmissionView:
+        """The citizen's corrected answers: back in the staff queue as resubmitted."""
+        with self._db.session() as session:
+            row = session.scalar(
+                select(Submission).where(Submission.receipt_no == receipt_no).with_for_update()
+            )
+            if row is None:
+                raise LookupError(receipt_no)
+            if row.status != "returned":  # a retried resubmission: already done
+                return _view(row)
+            row.fields = fields
+            row.transcript = list(row.transcript or []) + transcript
+            row.status = "resubmitted"
+            row.field_comments = {}
+            row.updated_at = utcnow()
+            return _view(row)
 
 
 class AttachmentRepository:

@@ -1,0 +1,159 @@
+"""The staff API: sign-in, CSRF, the queue, reveals and decisions with their audit trail."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from actions.ports import SubmissionDraft
+from server.app import container_of
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def desk(client: TestClient):
+    container = container_of(client.app)
+    container.staff.create(name := "reviewer1", PASSWORD, "reviewer")
+    container.conversations.create("c1", "en", "web")
+    token = container.vault.tokenize("c1", "rrn", "900101-1234568")
+    receipt = container.submissions.submit(
+        SubmissionDraft(
+            idempotency_key="c1:1",
+            petition_id="resident_registration_copy",
+            language="en",
+            channel="web",
+            conversation_id="c1",
+            fields={
+                "applicant_name": "Maria Garcia",
+                "applicant_rrn": token,
+                "address": "서울특별시 종로구 세종대로 209",
+                "phone": "+821012345678",
+                "copy_type": "등본",
+                "copies": 1,
+                "purpose": "for my bank",
+            },
+            warnings={},
+            transcript=[{"who": "citizen", "text": f"my number is {token}"}],
+        )
+    )
+    response = client.post("/api/staff/session", json={"username": name, "password": PASSWORD})
+    assert response.status_code == 200
+    csrf = response.json()["csrf_token"]
+    return container, receipt.receipt_no, {"X-CSRF-Token": csrf}
+
+
+def api_routes(routes) -> list[APIRoute]:  # type: ignore[no-untyped-def]
+    """Every APIRoute of the app, also those of included routers."""
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found += api_routes(route.original_router.routes)
+    return found
+
+
+def staff_routes(client: TestClient) -> list[tuple[str, str]]:
+    routes = []
+    for route in api_routes(client.app.routes):
+        if route.path.startswith("/api/staff"):
+            for method in route.methods:
+                if (method, route.path) != ("POST", "/api/staff/session"):
+                    routes.append((method, route.path.replace("{receipt_no}", "MW-X")))
+    return routes
+
+
+def test_every_staff_route_refuses_anonymous_access(client):
+    routes = staff_routes(client)
+    assert len(routes) >= 9
+    for method, path in routes:
+        assert client.request(method, path, json={}).status_code == 401, (method, path)
+
+
+def test_state_changes_need_the_csrf_token(client, desk):
+    _, receipt_no, csrf = desk
+    url = f"/api/staff/submissions/{receipt_no}/decision"
+    assert client.post(url, json={"decision": "approve"}).status_code == 403
+    assert (
+        client.post(url, json={"decision": "approve"}, headers={"X-CSRF-Token": "nope"}).status_code
+        == 403
+    )
+    assert client.post(url, json={"decision": "approve"}, headers=csrf).status_code == 200
+
+
+def test_session_cookie_flags(client):
+    container = container_of(client.app)
+    container.staff.create("r2", PASSWORD, "reviewer")
+    response = client.post("/api/staff/session", json={"username": "r2", "password": PASSWORD})
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/" in cookie
+
+
+def test_wrong_passwords_lock_the_account(client):
+    container = container_of(client.app)
+    container.staff.create("r3", PASSWORD, "reviewer")
+    for _ in range(5):
+        assert (
+            client.post("/api/staff/session", json={"username": "r3", "password": "x"}).status_code
+            == 401
+        )
+    locked = client.post("/api/staff/session", json={"username": "r3", "password": PASSWORD})
+    assert locked.status_code == 401
+
+
+def test_queue_detail_masks_and_reveal_is_audited(client, desk):
+    _, receipt_no, csrf = desk
+    queue = client.get("/api/staff/submissions", params={"status": "submitted"}).json()
+    assert [row["receipt_no"] for row in queue] == [receipt_no]
+    assert client.get("/api/staff/todo").json()["submitted"] == 1
+
+    detail = client.get(f"/api/staff/submissions/{receipt_no}").json()
+    assert detail["fields"]["applicant_rrn"]["value"] == "900101-1******"
+    assert detail["fields"]["phone"]["value"] == "010-1234-5678"
+    assert detail["transcript"][0]["text"] == "my number is 900101-1******"
+    assert "1234568" not in str(detail)
+
+    revealed = client.post(
+        f"/api/staff/submissions/{receipt_no}/reveal", json={"field": "applicant_rrn"}, headers=csrf
+    )
+    assert revealed.json() == {"value": "900101-1234568"}
+    trail = client.get(f"/api/staff/submissions/{receipt_no}").json()["audit"]
+    assert [e["action"] for e in trail] == ["view", "reveal", "view"]
+    assert trail[1]["actor"] == "reviewer1" and trail[1]["detail"] == {"field": "applicant_rrn"}
+
+
+def test_staff_document_is_whole_and_audited(client, desk):
+    _, receipt_no, _ = desk
+    html = client.get(f"/api/staff/submissions/{receipt_no}/document.html").text
+    assert "900101-1234568" in html and "담당자용" in html
+    pdf = client.get(f"/api/staff/submissions/{receipt_no}/document.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_decisions_are_validated(client, desk):
+    _, receipt_no, csrf = desk
+    url = f"/api/staff/submissions/{receipt_no}/decision"
+    assert client.post(url, json={"decision": "reject"}, headers=csrf).status_code == 422
+    assert client.post(url, json={"decision": "return"}, headers=csrf).status_code == 422
+    bad_field = {"decision": "return", "field_comments": {"nope": "x"}}
+    assert client.post(url, json=bad_field, headers=csrf).status_code == 422
+    ok = {"decision": "return", "field_comments": {"phone": "This number does not answer."}}
+    assert client.post(url, json=ok, headers=csrf).json() == {
+        "receipt_no": receipt_no,
+        "status": "returned",
+    }
+    assert client.post(url, json={"decision": "approve"}, headers=csrf).status_code == 409
+
+
+def test_audit_chain_detects_an_edit(client, desk):
+    container, receipt_no, _ = desk
+    client.get(f"/api/staff/submissions/{receipt_no}")
+    assert container.audit.verify() == []
+    from server.store.models import AuditEntry
+
+    with container.db.session() as session:
+        entry = session.query(AuditEntry).filter_by(action="view").first()
+        entry.actor = "someone-else"
+    assert container.audit.verify() and "changed" in container.audit.verify()[0]
