@@ -21,7 +21,7 @@ app.add_typer(staff, name="staff")
 audit = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit, name="audit")
 
-BOT_INPUTS = ("bot/config.yml", "bot/domain", "data")
+BOT_INPUTS = ("bot/config.yml", "bot/domain", "bot/components", "data")
 
 
 @app.command()
@@ -68,7 +68,11 @@ def bot_fingerprint(root: Path = ROOT) -> str:
         base = root / entry
         files = sorted(base.rglob("*")) if base.is_dir() else [base]
         for path in files:
-            if path.is_file() and path.suffix in (".yml", ".yaml"):
+            if (
+                path.is_file()
+                and path.suffix in (".yml", ".yaml", ".py")
+                and "__pycache__" not in path.parts
+            ):
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     digest.update((root / "requirements/rasa.lock").read_bytes())

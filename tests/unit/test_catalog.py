@@ -67,3 +67,36 @@ def test_message_catalogs_have_the_same_keys_and_placeholders_in_every_language(
         assert messages[lang].keys() == messages["ko"].keys(), lang
         for key, item in messages["ko"].items():
             assert placeholders(messages[lang][key]) == placeholders(item), (lang, key)
+
+
+def test_every_petition_is_wired_into_the_bot_and_has_a_guide_id():
+    import yaml
+
+    catalog = default_catalog()
+    guides = [p.procedure_document for p in catalog.petitions.values()]
+    assert len(set(guides)) == len(guides) and all(guides)
+    rules = (ROOT / "data/rules").glob("*.yml")
+    rule_text = "\n".join(path.read_text(encoding="utf-8") for path in rules)
+    for petition in catalog.petitions.values():
+        domain = yaml.safe_load((ROOT / f"bot/domain/{petition.id}.yml").read_text(encoding="utf-8"))
+        assert domain["intents"] == [f"apply_{petition.id}"]
+        assert petition.form_name in domain["forms"]
+        assert f"intent: apply_{petition.id}" in rule_text
+        for lang in LANGUAGES:
+            nlu = (ROOT / f"data/nlu/{lang}/petitions.yml").read_text(encoding="utf-8")
+            nlu += (ROOT / f"data/nlu/{lang}/resident_registration_copy.yml").read_text(encoding="utf-8")
+            assert f"intent: apply_{petition.id}" in nlu, (petition.id, lang)
+
+
+def test_every_choice_option_and_suggestion_has_all_languages_and_validates():
+    from forms.fields import check
+    from forms.validators import Valid
+
+    for petition in default_catalog().petitions.values():
+        for field in petition.fields:
+            for option in field.options:
+                for lang in LANGUAGES:
+                    assert isinstance(check(field, option.label(lang)), Valid), (field.id, lang)
+            for suggestion in field.suggestions:
+                result = check(field, suggestion.value)
+                assert isinstance(result, Valid), (petition.id, field.id, suggestion.value, result)

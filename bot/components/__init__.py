@@ -1,0 +1,1 @@
+"""Custom Rasa components (loaded by the Rasa server from this project)."""
