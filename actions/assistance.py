@@ -62,6 +62,10 @@ class CheckStatus(Action):
             or tracker.get_slot(slots.RECEIPT_NO)
         )
         if not receipt_no:
+            intent, _ = conversation.intent(tracker)
+            if intent != "check_status":  # an answer with nothing asked and no receipt in it
+                dispatcher.utter_message(response="utter_default")
+                return []
             return [FollowupAction("status_form")]
         status = self.services.petitions.status(receipt_no)
         if status is None:

@@ -10,6 +10,7 @@ digression rules answer; the form then asks its question once more.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -20,6 +21,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions import conversation, slots
 from actions.assistance import file_callback
 from actions.corrections import field_named_in
+from actions.language import language_requested_in
 from actions.ports import Services
 from forms.catalog import FieldDef, Petition
 from forms.fields import check, check_photos, warning_params
@@ -42,6 +44,12 @@ _STRICT_TYPES = frozenset(
         "datetime",
         "vehicle_plate",
     }
+)
+# Words saying an earlier answer was wrong or should change, in the five languages.
+_CHANGE_CUE = re.compile(
+    r"바꾸|바꿀|바꿔|틀렸|틀려|잘못|수정|고치|고칠|change|wrong|fix|correct|edit|update|"
+    r"改|错|修改|更正|sửa|sai|đổi|thay|แก้|ผิด|เปลี่ยน",
+    re.IGNORECASE,
 )
 # In a correction sentence ("it's 010-…") only these can be told from the words around them.
 _VALUE_IN_SENTENCE = _STRICT_TYPES | {"choice"}
@@ -103,6 +111,9 @@ class PetitionFormValidation(FormValidationAction):
             from_button == slots.SKIP or text.strip().lower() in slots.SKIP_WORDS
         ):
             return {field.id: "", slots.FAILURES: {}}  # "" = skipped, None = not asked yet
+        switch = self._language_request(tracker, text) if from_button is None else None
+        if switch is not None:
+            return switch
         real = self.services.vault.reveal_text(text)  # validators need the real value
         result = check(field, real, now=self.services.clock())
         digressing = intent in slots.DIGRESSIONS and confidence >= slots.DIGRESSION_CONFIDENCE
@@ -110,6 +121,13 @@ class PetitionFormValidation(FormValidationAction):
             strict_hit = field.type in _STRICT_TYPES and isinstance(result, Valid)
             if not strict_hit:
                 return None
+        if not isinstance(result, Valid) and from_button is None:
+            # Not an answer to this question: maybe a change of an earlier one in plain words.
+            change = self._field_to_change(
+                dispatcher, tracker, any_intent=_CHANGE_CUE.search(text) is not None
+            )
+            if change is not None:
+                return change
         if isinstance(result, Valid):
             for code in result.warnings:
                 dispatcher.utter_message(
@@ -124,6 +142,14 @@ class PetitionFormValidation(FormValidationAction):
                 outcome[slots.CALLBACK_WANTED] = None
             return outcome
         return self._invalid(dispatcher, tracker, field, result)
+
+    def _language_request(self, tracker: Tracker, text: str) -> dict[str, Any] | None:
+        """Asking for another language in the middle of a form, in so many words: switched at
+        once, every answer kept; the form asks its question again in the new language."""
+        wanted = language_requested_in(text)
+        if wanted is None or wanted == conversation.language(tracker):
+            return None
+        return {slots.LANGUAGE: wanted, slots.FAILURES: {}}
 
     def _invalid(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, field: FieldDef, result: Invalid

@@ -61,3 +61,33 @@ class SwitchLanguage(Action):
             return []
         dispatcher.utter_message(response="utter_language_switched", language=wanted)
         return [SlotSet(slots.LANGUAGE, wanted)]
+
+
+# Words that can only mean a language (not a country or nationality), by the language meant.
+_LANGUAGE_ONLY: dict[Language, tuple[str, ...]] = {
+    "ko": ("한국어", "한국말", "韩语", "韩文", "韩国语", "韩国话", "tiếng hàn", "ภาษาเกาหลี"),
+    "en": ("영어", "英语", "英文", "tiếng anh", "ภาษาอังกฤษ"),
+    "zh": ("중국어", "中文", "汉语", "普通话", "tiếng trung", "ภาษาจีน"),
+    "vi": ("베트남어", "越南语", "越南文", "tiếng việt", "ภาษาเวียดนาม"),
+    "th": ("태국어", "泰语", "泰文", "tiếng thái", "ภาษาไทย"),
+}
+_ENGLISH_NAMES: dict[Language, str] = {
+    "ko": "korean",
+    "en": "english",
+    "zh": "chinese",
+    "vi": "vietnamese",
+    "th": "thai",
+}
+_ENGLISH_CUE = re.compile(r"\b(please|pls|speak|language|switch|change|in|use)\b")
+
+
+def language_requested_in(text: str) -> Language | None:
+    """A language the text unmistakably asks for ("영어로 해 주세요", "ขอเป็นภาษาอังกฤษ",
+    "English please"), or None. Stricter than language_named_in: a nationality ("Thai",
+    "ไทย", "中国") given as an answer is not a request."""
+    lowered = text.lower().strip()
+    found = {lang for lang, words in _LANGUAGE_ONLY.items() if any(w in lowered for w in words)}
+    for lang, name in _ENGLISH_NAMES.items():
+        if re.search(rf"\b{name}\b", lowered) and (_ENGLISH_CUE.search(lowered) or lowered == name):
+            found.add(lang)
+    return found.pop() if len(found) == 1 else None

@@ -8,11 +8,11 @@ source scripts/common.sh
 out="benchmarks/results"; mkdir -p "$out"
 for config in benchmarks/nlu_configs/${1:-*}.yml; do
   name="$(basename "$config" .yml)"
-  tmp="$(mktemp -d)"
+  tmp="$CACHE/nlu-compare"; mkdir -p "$tmp"
   start=$(date +%s)
   RASA_CACHE_DIRECTORY="$CACHE/rasa-cache" "$VENV_RASA/bin/rasa" train nlu --config "$config" \
     --nlu data/nlu --out "$tmp" --fixed-model-name "$name" >"$tmp/train.log" 2>&1
   echo "$name $(( $(date +%s) - start )) s" | tee -a "$out/nlu_train_times.txt"
-  "$VENV_RASA/bin/python" benchmarks/nlu_eval.py "$tmp/$name.tar.gz" --name "$name" 2>/dev/null | grep "^|" || true
-  rm -rf "$tmp"
+  "$VENV_RASA/bin/python" benchmarks/nlu_eval.py "$tmp/$name.tar.gz" --name "$name" 2>"$tmp/$name.eval.log" \
+    | grep "^|" || { tail -5 "$tmp/$name.eval.log"; true; }
 done

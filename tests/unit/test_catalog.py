@@ -78,13 +78,17 @@ def test_every_petition_is_wired_into_the_bot_and_has_a_guide_id():
     rules = (ROOT / "data/rules").glob("*.yml")
     rule_text = "\n".join(path.read_text(encoding="utf-8") for path in rules)
     for petition in catalog.petitions.values():
-        domain = yaml.safe_load((ROOT / f"bot/domain/{petition.id}.yml").read_text(encoding="utf-8"))
+        domain = yaml.safe_load(
+            (ROOT / f"bot/domain/{petition.id}.yml").read_text(encoding="utf-8")
+        )
         assert domain["intents"] == [f"apply_{petition.id}"]
         assert petition.form_name in domain["forms"]
         assert f"intent: apply_{petition.id}" in rule_text
         for lang in LANGUAGES:
             nlu = (ROOT / f"data/nlu/{lang}/petitions.yml").read_text(encoding="utf-8")
-            nlu += (ROOT / f"data/nlu/{lang}/resident_registration_copy.yml").read_text(encoding="utf-8")
+            nlu += (ROOT / f"data/nlu/{lang}/resident_registration_copy.yml").read_text(
+                encoding="utf-8"
+            )
             assert f"intent: apply_{petition.id}" in nlu, (petition.id, lang)
 
 
