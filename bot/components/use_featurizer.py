@@ -26,9 +26,7 @@ FEATURE_TYPE_SENTENCE = "sentence"
 BATCH = 64
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class USEFeaturizer(DenseFeaturizer, GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -61,8 +59,9 @@ class USEFeaturizer(DenseFeaturizer, GraphComponent):
         todo = [m for m in messages if m.get(TEXT)]
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
-            vectors = np.asarray(self._encoder.encode([m.get(TEXT) for m in batch]), dtype=np.float32)
-            for message, vector in zip(batch, vectors):
+            texts = [m.get(TEXT) for m in batch]
+            vectors = np.asarray(self._encoder.encode(texts), dtype=np.float32)
+            for message, vector in zip(batch, vectors, strict=True):
                 message.add_features(
                     Features(vector.reshape(1, -1), FEATURE_TYPE_SENTENCE, TEXT, self._identifier)
                 )

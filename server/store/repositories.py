@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from actions.ports import SubmissionDraft
 from server.store.db import Database
@@ -91,6 +92,16 @@ def _view(row: Submission) -> SubmissionView:
 # Which decisions each status allows (staff), and what a citizen's resubmission does.
 OPEN_STATUSES = ("submitted", "resubmitted")
 DECISIONS = {"approve": "approved", "reject": "rejected", "return": "returned"}
+
+
+def _locked(session: Session, receipt_no: str) -> Submission:
+    """The submission row, locked for update (PostgreSQL; SQLite serialises writes anyway)."""
+    row = session.scalar(
+        select(Submission).where(Submission.receipt_no == receipt_no).with_for_update()
+    )
+    if row is None:
+        raise LookupError(receipt_no)
+    return row
 
 
 class SubmissionRepository:
@@ -190,11 +201,7 @@ class SubmissionRepository:
     ) -> SubmissionView:
         """Records a staff decision on an open submission (raises LookupError / ValueError)."""
         with self._db.session() as session:
-            row = session.scalar(
-                select(Submission).where(Submission.receipt_no == receipt_no).with_for_update()
-            )
-            if row is None:
-                raise LookupError(receipt_no)
+            row = _locked(session, receipt_no)
             if row.status not in OPEN_STATUSES:
                 raise ValueError(f"the submission is already {row.status}")
             row.status = DECISIONS[decision]
@@ -228,11 +235,7 @@ class SubmissionRepository:
     ) -> SubmissionView:
         """The citizen's corrected answers: back in the staff queue as resubmitted."""
         with self._db.session() as session:
-            row = session.scalar(
-                select(Submission).where(Submission.receipt_no == receipt_no).with_for_update()
-            )
-            if row is None:
-                raise LookupError(receipt_no)
+            row = _locked(session, receipt_no)
             if row.status != "returned":  # a retried resubmission: already done
                 return _view(row)
             row.fields = fields
