@@ -88,6 +88,6 @@ def language_requested_in(text: str) -> Language | None:
     lowered = text.lower().strip()
     found = {lang for lang, words in _LANGUAGE_ONLY.items() if any(w in lowered for w in words)}
     for lang, name in _ENGLISH_NAMES.items():
-        if re.search(rf"\b{name}\b", lowered) and (_ENGLISH_CUE.search(lowered) or lowered == name):
+        if re.search(rf"\b{name}\b", lowered) and _ENGLISH_CUE.search(lowered):
             found.add(lang)
     return found.pop() if len(found) == 1 else None

@@ -32,7 +32,7 @@ trap stop INT TERM EXIT
 
 say "starting Rasa on 127.0.0.1:$RASA_PORT (model $(basename "$model"); log $VAR/logs/rasa.log)"
 "$VENV_RASA/bin/rasa" run --model "$model" --endpoints bot/endpoints.yml \
-  --credentials bot/credentials.yml --enable-api --auth-token "$token" \
+  --credentials bot/credentials.yml --enable-api --auth-token="$token" \
   -i 127.0.0.1 -p "$RASA_PORT" >"$VAR/logs/rasa.log" 2>&1 &
 pids+=($!)
 say "starting the app on $HOST:$APP_PORT (log $VAR/logs/app.log)"

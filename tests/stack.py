@@ -59,8 +59,8 @@ class Stack:
                 "--credentials",
                 "bot/credentials.yml",
                 "--enable-api",
-                "--auth-token",
-                self.rasa_token,
+                # "=" form: a token may start with "-", which argparse takes for an option.
+                f"--auth-token={self.rasa_token}",
                 "-i",
                 "127.0.0.1",
                 "-p",
