@@ -16,6 +16,17 @@ from server.routes import citizen, health, pages, rasa_hooks, staff_api
 from server.settings import Settings, get_settings
 
 MAX_BODY_BYTES = 64 * 1024
+
+
+class _PathWithoutQuery(logging.Filter):
+    """Access-log lines without query strings: status links carry their token there."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) >= 3:
+            args = list(record.args)
+            args[2] = str(args[2]).split("?", 1)[0]
+            record.args = tuple(args)
+        return True
 MAX_UPLOAD_BYTES = 11 * 1024 * 1024
 
 
@@ -26,6 +37,7 @@ def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = N
     )
     # httpx logs every request URL, and Rasa's HTTP API takes its token in the query string.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("uvicorn.access").addFilter(_PathWithoutQuery())
     container = build_container(settings, rasa)
 
     @asynccontextmanager

@@ -99,6 +99,7 @@ def test_korean_citizen_gets_a_receipt(stack: Stack):
         written = (stack.var / log).read_text()
         assert RRN not in written and RRN.replace("-", "") not in written
         assert stack.rasa_token not in written
+        assert token not in written  # the status link's token
 
 
 def test_english_citizen_asks_a_question_and_fixes_an_answer(stack: Stack):
