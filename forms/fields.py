@@ -68,15 +68,4 @@ def display(field: FieldDef, value: Any, language: str, *, reveal: bool = False)
     return str(value)
 
 
-def summary_lines(petition: Petition, values: dict[str, Any], language: str) -> list[str]:
-    """``label: value`` for every field the petition asks, masked, in ``language``."""
-    lines = []
-    for field in petition.active_fields(values):
-        shown = values.get(field.id)
-        lines.append(
-            f"{field.label(language)}: {display(field, shown, language) if shown else '—'}"
-        )
-    return lines
-
-
-__all__ = ["Invalid", "Valid", "check", "display", "summary_lines"]
+__all__ = ["Invalid", "Valid", "check", "check_photos", "display", "warning_params"]
