@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from forms.catalog import FieldDef, Petition
+from forms.catalog import FieldDef
 from forms.validators import (
     IDENTIFIER_KINDS,
     VALIDATORS,

@@ -27,6 +27,8 @@ class _PathWithoutQuery(logging.Filter):
             args[2] = str(args[2]).split("?", 1)[0]
             record.args = tuple(args)
         return True
+
+
 MAX_UPLOAD_BYTES = 11 * 1024 * 1024
 
 
