@@ -169,9 +169,8 @@ class OneQuestionForm(FormValidationAction):
         value = self.parse(conversation.user_text(tracker))
         if value is not None:
             return [SlotSet(self.slot, value), SlotSet(slots.REQUESTED_SLOT, None)]
-        intent, confidence = conversation.intent(tracker)
-        if conversation.is_payload(tracker) or (
-            intent in slots.DIGRESSIONS | {"deny"} and confidence >= slots.DIGRESSION_CONFIDENCE
+        if conversation.is_payload(tracker) or conversation.digressing(
+            tracker, frozenset({"deny"})
         ):
             return []
         dispatcher.utter_message(response=self.invalid_response)

@@ -32,6 +32,13 @@ def entity(tracker: Tracker, name: str) -> str | None:
     return None
 
 
+def digressing(tracker: Tracker, also: frozenset[str] = frozenset()) -> bool:
+    """The NLU is confident the message goes elsewhere (a question, cancel, another language …)
+    rather than answering what was asked."""
+    name, confidence = intent(tracker)
+    return name in slots.DIGRESSIONS | also and confidence >= slots.DIGRESSION_CONFIDENCE
+
+
 def user_text(tracker: Tracker) -> str:
     return (tracker.latest_message.get("text") or "").strip()
 

@@ -102,7 +102,6 @@ class PetitionFormValidation(FormValidationAction):
             return change
         if field.type == "photos":
             return self._photos(dispatcher, tracker, field)
-        intent, confidence = conversation.intent(tracker)
         from_button = conversation.entity(tracker, field.id)
         text = from_button if from_button is not None else conversation.user_text(tracker)
         if from_button is None and conversation.is_payload(tracker):
@@ -116,7 +115,7 @@ class PetitionFormValidation(FormValidationAction):
             return switch
         real = self.services.vault.reveal_text(text)  # validators need the real value
         result = check(field, real, now=self.services.clock())
-        digressing = intent in slots.DIGRESSIONS and confidence >= slots.DIGRESSION_CONFIDENCE
+        digressing = conversation.digressing(tracker)
         if from_button is None and digressing:
             strict_hit = field.type in _STRICT_TYPES and isinstance(result, Valid)
             if not strict_hit:
@@ -171,12 +170,8 @@ class PetitionFormValidation(FormValidationAction):
         """Photos arrive as attachments, one message or several; they are kept until the set
         satisfies the field's rule (how many, how far apart in camera time)."""
         new = conversation.attachments(tracker)
-        if not new:
-            intent, confidence = conversation.intent(tracker)
-            if conversation.is_payload(tracker) or (
-                intent in slots.DIGRESSIONS and confidence >= slots.DIGRESSION_CONFIDENCE
-            ):
-                return None
+        if not new and (conversation.is_payload(tracker) or conversation.digressing(tracker)):
+            return None
         pending = list(tracker.get_slot(slots.PENDING_PHOTOS) or [])
         pending += [i for i in new if i not in pending]
         times = self.services.attachments.taken_at(tracker.sender_id, pending)
