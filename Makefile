@@ -21,6 +21,6 @@ generate:   ## regenerate the catalog-driven Rasa domain and rules
 lock:       ## re-resolve the pinned requirements (needs network to PyPI)
 	cd requirements && $(HOME)/.cache/minwon/tools/bin/uv pip compile --python-version 3.11 \
 	  --python-platform x86_64-manylinux_2_28 --find-links /opt/wheels \
-	  --find-links $(HOME)/.cache/minwon/wheels ../pyproject.toml --extra dev -o app.lock
+	  --find-links $(HOME)/.cache/minwon/wheels ../pyproject.toml --extra dev --extra eval -o app.lock
 	cd requirements && $(HOME)/.cache/minwon/tools/bin/uv pip compile --python-version 3.10 \
 	  --python-platform x86_64-manylinux_2_28 rasa.in -o rasa.lock
