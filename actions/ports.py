@@ -79,6 +79,12 @@ class AttachmentsPort(Protocol):
         ...
 
 
+class KnowledgePort(Protocol):
+    def ask(self, question: str, language: str | None, petition: str | None) -> Any:
+        """A ``knowledge.answer.Answer``: the answer, its sources and how it was made."""
+        ...
+
+
 def office_now() -> datetime:
     """Wall-clock time at the office (Korea), naive: what citizens mean by "3 pm today"."""
     return datetime.now(ZoneInfo("Asia/Seoul")).replace(tzinfo=None)
@@ -90,4 +96,5 @@ class Services:
     vault: VaultPort
     petitions: PetitionsPort
     attachments: AttachmentsPort
+    knowledge: KnowledgePort
     clock: Callable[[], datetime] = office_now

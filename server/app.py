@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from server.container import Container, build_container
 from server.rasa_client import RasaClient, RasaGateway, RasaUnavailable
-from server.routes import citizen, health, pages, rasa_hooks, staff_api
+from server.routes import citizen, health, knowledge, pages, rasa_hooks, staff_api
 from server.settings import Settings, get_settings
 
 MAX_BODY_BYTES = 64 * 1024
@@ -32,6 +33,13 @@ class _PathWithoutQuery(logging.Filter):
 MAX_UPLOAD_BYTES = 11 * 1024 * 1024
 
 
+def _warm_up(container: Container) -> None:
+    try:
+        container.knowledge.warm_up()
+    except Exception:  # questions will say the knowledge base is unavailable; the chat goes on
+        logging.getLogger(__name__).exception("loading the knowledge base failed")
+
+
 def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(
@@ -44,6 +52,8 @@ def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = N
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.knowledge.warm_up:
+            threading.Thread(target=_warm_up, args=(container,), daemon=True).start()
         yield
         if isinstance(container.rasa, RasaClient):
             await container.rasa.close()
@@ -79,6 +89,7 @@ def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = N
 
     app.include_router(health.router)
     app.include_router(citizen.router)
+    app.include_router(knowledge.router)
     app.include_router(rasa_hooks.router)
     app.include_router(pages.router)
     app.include_router(staff_api.router)

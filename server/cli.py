@@ -20,6 +20,8 @@ staff = typer.Typer(help="Staff accounts of the review desk.", no_args_is_help=T
 app.add_typer(staff, name="staff")
 audit = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit, name="audit")
+knowledge = typer.Typer(help="The procedure documents and their answers.", no_args_is_help=True)
+app.add_typer(knowledge, name="knowledge")
 
 BOT_INPUTS = ("bot/config.yml", "bot/domain", "bot/components", "data")
 
@@ -85,10 +87,6 @@ def fingerprint() -> None:
     typer.echo(bot_fingerprint())
 
 
-if __name__ == "__main__":
-    app()
-
-
 def _database():  # type: ignore[no-untyped-def]
     from server.store.db import Database
 
@@ -129,3 +127,47 @@ def verify_audit() -> None:
     if problems:
         raise typer.Exit(1)
     typer.echo("audit trail intact")
+
+
+def _knowledge():  # type: ignore[no-untyped-def]
+    from server.knowledge import KnowledgeService
+    from server.nlg import dont_know
+
+    settings = get_settings()
+    messages = MessageCatalog(settings.rasa.project_dir / "messages")
+    return KnowledgeService(
+        settings, lambda language: dont_know(messages, settings.office, language)
+    )
+
+
+@knowledge.command("ingest")
+def knowledge_ingest() -> None:
+    """Embeds new and changed documents into the vector store; removes deleted ones."""
+    from knowledge.corpus import DocumentError
+
+    try:
+        report = _knowledge().ingest(progress=True)
+    except DocumentError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"knowledge: {report.summary()}")
+    for key in report.embedded_documents:
+        typer.echo(f"  embedded {key}")
+
+
+@knowledge.command("ask")
+def knowledge_ask(
+    question: str,
+    language: str = typer.Option(None, help="ko, en, zh, vi or th (detected when omitted)"),
+    petition: str = typer.Option(None, help="a petition id, to prefer its guide"),
+) -> None:
+    """Answers a question as the chat would, with sources and how the answer was made."""
+    answer = _knowledge().ask(question, language, petition)
+    typer.echo(answer.answer)
+    for source in answer.sources:
+        typer.echo(f"  [{source.id}] {source.title} — {source.url}")
+    typer.echo(f"  mode={answer.mode} grounded={answer.grounded} {answer.trace}")
+
+
+if __name__ == "__main__":
+    app()

@@ -13,6 +13,7 @@ from actions.registry import build_actions
 from forms.catalog import Catalog, default_catalog
 from server.audit import AuditLog
 from server.chat import ChatService
+from server.knowledge import KnowledgeService
 from server.links import StatusLinks
 from server.nlg import MessageCatalog, NaturalLanguage
 from server.pii import Vault, load_key
@@ -61,6 +62,7 @@ class Container:
     staff: StaffAccounts
     audit: AuditLog
     review: ReviewDesk
+    knowledge: KnowledgeService
 
 
 def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Container:
@@ -79,10 +81,14 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
     attachments = AttachmentRepository(db)
     executor = ActionExecutor()
     callbacks = CallbackRepository(db)
-    services = Services(catalog, vault, Petitions(submissions, links, callbacks), attachments)
+    messages = MessageCatalog(settings.rasa.project_dir / "messages")
+    nlg = NaturalLanguage(messages, catalog, settings.office, vault)
+    knowledge = KnowledgeService(settings, nlg.dont_know)
+    services = Services(
+        catalog, vault, Petitions(submissions, links, callbacks), attachments, knowledge
+    )
     for action in build_actions(services):
         executor.register_action(action)
-    messages = MessageCatalog(settings.rasa.project_dir / "messages")
     audit = AuditLog(db)
     return Container(
         settings=settings,
@@ -103,7 +109,8 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
             catalog,
             domain_intents(settings.rasa.project_dir / "domain"),
         ),
-        nlg=NaturalLanguage(messages, catalog, settings.office, vault),
+        nlg=nlg,
+        knowledge=knowledge,
         executor=executor,
         per_conversation=RateLimiter(settings.chat.rate_per_conversation),
         per_client=RateLimiter(settings.chat.rate_per_client),

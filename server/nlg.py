@@ -72,6 +72,20 @@ def _payload(intent: str, **entities: Any) -> str:
     return f"/{intent}" + (json.dumps(entities, ensure_ascii=False) if entities else "")
 
 
+def office_params(office: OfficeSection, language: Language) -> dict[str, str]:
+    return {
+        "office_name": office.name.get(language) or office.name.get("ko", ""),
+        "office_phone": office.phone,
+        "office_hours": office.hours.get(language) or office.hours.get("ko", ""),
+    }
+
+
+def dont_know(messages: MessageCatalog, office: OfficeSection, language: str) -> str:
+    """The knowledge base's "I don't know", with how to reach the office's staff."""
+    lang = normalise_language(language)
+    return messages.phrase("phrase_dont_know", lang, **office_params(office, lang))
+
+
 class NaturalLanguage:
     def __init__(
         self, messages: MessageCatalog, catalog: Catalog, office: OfficeSection, vault: VaultPort
@@ -134,6 +148,9 @@ class NaturalLanguage:
             }
         return result
 
+    def dont_know(self, language: str) -> str:
+        return dont_know(self.messages, self.office, language)
+
     # --- pieces ----------------------------------------------------------------------------
 
     def _petition(self, petition_id: Any) -> Petition | None:
@@ -153,11 +170,7 @@ class NaturalLanguage:
         return field.label(language) if field else field_id
 
     def _office(self, language: Language) -> dict[str, str]:
-        return {
-            "office_name": self.office.name.get(language) or self.office.name.get("ko", ""),
-            "office_phone": self.office.phone,
-            "office_hours": self.office.hours.get(language) or self.office.hours.get("ko", ""),
-        }
+        return office_params(self.office, language)
 
     def _money(self, amount: int | None, language: Language) -> str:
         if amount is None:

@@ -85,3 +85,25 @@ class PetitionStatus(BaseModel):
     status: str
     submitted_at: str
     updated_at: str
+
+
+class KnowledgeQuestion(Strict):
+    # The length limit is checked in the route so that an oversized question answers 413.
+    question: str = Field(min_length=1)
+    language: Literal["ko", "en", "zh", "vi", "th"] | None = None
+    petition: str | None = Field(None, max_length=100)
+
+
+class KnowledgeSource(Strict):
+    id: str
+    title: str
+    url: str
+    snippet: str
+
+
+class KnowledgeAnswer(BaseModel):
+    answer: str
+    language: str
+    sources: list[KnowledgeSource]
+    grounded: bool
+    mode: Literal["llm", "extractive", "dont_know"]

@@ -72,6 +72,34 @@ class OfficeSection(BaseModel):
     }
 
 
+class KnowledgeSection(BaseModel):
+    """Procedure answers: documents, embeddings, vector store and the local LLM."""
+
+    documents_dir: Path = ROOT / "knowledge" / "documents"
+    # Embedded Chroma and the ingestion records live here (default: <var>/knowledge).
+    persist_dir: Path | None = None
+    # A Chroma server instead of the embedded store, e.g. http://127.0.0.1:8001
+    chroma_url: str = ""
+    # SQLAlchemy URL of the ingestion record manager (default: SQLite in persist_dir).
+    records_url: str = ""
+    # "use-m" (packaged USE multilingual), "minilm", "hashing" (tests), or any
+    # sentence-transformers model name (from the local cache) or directory.
+    embedder: str = "use-m"
+    # "gemma3-270m" (packaged), "smollm2-135m" (packaged), a GGUF path, or "none" (extractive only).
+    llm: str = "gemma3-270m"
+    llm_threads: int = 1
+    max_tokens: int = 96
+    # Packaged GGUF models are assembled here once (default: <var>/models).
+    models_dir: Path | None = None
+    # Retrieval: score = dense_weight·cosine + lexical_weight·BM25 (relative to the best);
+    # below min_confidence the answer is "I don't know". Calibrated by benchmarks/knowledge_eval.
+    dense_weight: float = 0.5
+    lexical_weight: float = 0.5
+    min_confidence: float = 0.45
+    # Load the models when the app starts (in the background) rather than at the first question.
+    warm_up: bool = True
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MINWON_", env_nested_delimiter="__", extra="ignore"
@@ -83,6 +111,7 @@ class Settings(BaseSettings):
     chat: ChatSection = Field(default_factory=ChatSection)
     pii: PiiSection = Field(default_factory=PiiSection)
     office: OfficeSection = Field(default_factory=OfficeSection)
+    knowledge: KnowledgeSection = Field(default_factory=KnowledgeSection)
 
     @property
     def database_url(self) -> str:
@@ -91,6 +120,14 @@ class Settings(BaseSettings):
     @property
     def pii_key_file(self) -> Path:
         return self.pii.key_file or self.app.var_dir / "keys" / "pii.key"
+
+    @property
+    def knowledge_dir(self) -> Path:
+        return self.knowledge.persist_dir or self.app.var_dir / "knowledge"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.knowledge.models_dir or self.app.var_dir / "models"
 
     @property
     def rasa_token_file(self) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from server.settings import AppSection, PiiSection, RasaSection, Settings
+from server.settings import AppSection, KnowledgeSection, PiiSection, RasaSection, Settings
 from tests.stack import stack  # noqa: F401  (the real system, for tests marked rasa)
 
 
@@ -17,6 +17,8 @@ def settings(tmp_path: Path) -> Settings:
         app=AppSection(var_dir=tmp_path / "var", public_url="http://testserver"),
         pii=PiiSection(key=base64.b64encode(os.urandom(32)).decode()),
         rasa=RasaSection(url="http://127.0.0.1:9", token="test-token"),
+        # Model-free embeddings and extractive answers: fast; the real models have their own tests.
+        knowledge=KnowledgeSection(embedder="hashing", llm="none", warm_up=False),
     )
 
 

@@ -19,6 +19,8 @@ import pytest
 
 from server.settings import ROOT, AppSection, DatabaseSection, PiiSection, RasaSection, Settings
 
+CACHE = Path(os.environ.get("MINWON_CACHE", Path.home() / ".cache" / "minwon"))
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -143,6 +145,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "RASA_TELEMETRY_ENABLED": "false",
         # Every test citizen comes from 127.0.0.1: the per-client flood limit would trip.
         "MINWON_CHAT__RATE_PER_CLIENT": "100000",
+        # The real embedding model and LLM; the GGUF assembled from its package is kept.
+        "MINWON_KNOWLEDGE__MODELS_DIR": str(CACHE / "gguf"),
     }
     settings = Settings(
         app=AppSection(var_dir=var, public_url=app_url),

@@ -25,7 +25,9 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _limit(container: ContainerDep, request: Request, conversation_id: str | None = None) -> None:
+def limit_requests(
+    container: ContainerDep, request: Request, conversation_id: str | None = None
+) -> None:
     if not container.per_client.allow(_client(request)) or (
         conversation_id and not container.per_conversation.allow(conversation_id)
     ):
@@ -36,7 +38,7 @@ def _limit(container: ContainerDep, request: Request, conversation_id: str | Non
 async def create_conversation(
     body: NewConversation, request: Request, container: ContainerDep
 ) -> dict[str, object]:
-    _limit(container, request)
+    limit_requests(container, request)
     conversation_id, turn = await container.chat.start(body.language, body.channel)
     return {"conversation_id": conversation_id, "messages": turn.messages, "state": turn.state}
 
@@ -52,7 +54,7 @@ async def post_message(
         )
     if container.conversations.get(conversation_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Unknown conversation.")
-    _limit(container, request, conversation_id)
+    limit_requests(container, request, conversation_id)
     if body.attachments and not container.attachments.owned_by(conversation_id, body.attachments):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "Unknown attachment id.")
     try:
@@ -80,7 +82,7 @@ async def upload_attachment(
 ) -> dict[str, object]:
     if container.conversations.get(conversation_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Unknown conversation.")
-    _limit(container, request, conversation_id)
+    limit_requests(container, request, conversation_id)
     data = await file.read(MAX_PHOTO_BYTES + 1)
     try:
         info = inspect_photo(data)

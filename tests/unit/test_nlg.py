@@ -66,7 +66,7 @@ def test_summary_masks_identifiers_and_offers_changes(nlg):
 
 def test_petition_facts_come_from_the_catalog(nlg):
     text = nlg.render(
-        "utter_petition_facts", {"petition": "resident_registration_copy"}, tracker("ko")
+        "utter_petition_intro", {"petition": "resident_registration_copy"}, tracker("ko")
     )["text"]
     assert "창구 400원" in text and "무인민원발급기 200원" in text and "온라인 무료" in text
 
@@ -74,3 +74,10 @@ def test_petition_facts_come_from_the_catalog(nlg):
 def test_language_argument_wins_over_the_slot(nlg):
     reply = nlg.render("utter_language_switched", {"language": "ko"}, tracker("en"))
     assert reply["text"] == "이제부터 한국어로 안내해 드릴게요."
+
+
+def test_dont_know_names_the_office_in_each_language(nlg):
+    for language in ("ko", "en", "zh", "vi", "th"):
+        text = nlg.dont_know(language)
+        assert "120" in text and "{" not in text
+    assert "시청" in nlg.dont_know("ko") and "City Hall" in nlg.dont_know("en")

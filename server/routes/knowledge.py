@@ -1,0 +1,32 @@
+"""The knowledge API: a procedure question answered from the city's documents."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, HTTPException, Request, status
+
+from knowledge.guard import MAX_QUESTION_CHARS
+from server.deps import ContainerDep
+from server.routes.citizen import limit_requests
+from server.schemas import KnowledgeAnswer, KnowledgeQuestion
+
+router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
+
+
+@router.post("/ask", response_model=KnowledgeAnswer)
+async def ask(body: KnowledgeQuestion, request: Request, container: ContainerDep) -> object:
+    if len(body.question) > MAX_QUESTION_CHARS:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            f"The question is longer than {MAX_QUESTION_CHARS} characters.",
+        )
+    if not body.question.strip():
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "The question is empty.")
+    if body.petition is not None and body.petition not in container.catalog.petitions:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "Unknown petition.")
+    limit_requests(container, request)
+    answer = await asyncio.to_thread(
+        container.knowledge.ask, body.question, body.language, body.petition
+    )
+    return answer.as_dict()
