@@ -158,7 +158,8 @@ class Answerer:
                 return Answer(draft, ctx.language, sources, True, "llm")
 
         # 5. otherwise quote the best sentences of the sources.
-        quoted = extract(question, ctx.language, found.hits, self.embeddings)
+        weights = self.retriever.term_weights(question, ctx.language)
+        quoted = extract(question, ctx.language, found.hits, self.embeddings, weights)
         if not quoted:
             return self._refuse(ctx, "no sentence to quote")
         return Answer(quoted, ctx.language, sources, True, "extractive")

@@ -47,6 +47,43 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"몇\s*시|what time|open|close|hours|几点|mấy giờ|giờ mở|กี่โมง|เปิด|ปิด", re.I),
         re.compile(_CLOCK),
     ),
+    "place": (
+        re.compile(
+            r"어디|온라인|인터넷|사이트|앱|where|which (?:site|website|app)|online|website|app\b|"
+            r"哪里|哪儿|在哪|网上|网站|ở đâu|trang nào|trên mạng|online|ứng dụng nào|"
+            r"ที่ไหน|ออนไลน์|เว็บไหน|แอปไหน",
+            re.I,
+        ),
+        re.compile(
+            r"정부24|Gov24|政府24|안전신문고|国民申闻鼓|국민신문고|e-?People|HiKorea|하이코리아|"
+            r"[a-z0-9-]+\.(?:go\.|or\.)?kr|\bapp\b|website|웹사이트|앱|网站|应用|ứng dụng|"
+            r"trang web|แอป|เว็บไซต์|counter|창구|窗口|quầy|เคาน์เตอร์",
+            re.I,
+        ),
+    ),
+    "documents": (
+        re.compile(
+            r"가져|챙겨|서류|준비물|필요해|what (?:do i|papers|documents)|bring|documents|papers|"
+            r"带什么|材料|需要什么|giấy tờ|mang (?:theo|gì)|cần gì|เอกสาร|ต้องเตรียม|ต้องใช้อะไร",
+            re.I,
+        ),
+        re.compile(
+            r"위임장|신분증|임대차|delegation|\bID\b|lease|委托书|身份证|租赁|giấy ủy quyền|"
+            r"giấy tờ tùy thân|hợp đồng thuê|หนังสือมอบอำนาจ|บัตรประจำตัว|สัญญาเช่า",
+            re.I,
+        ),
+    ),
+    "who": (
+        re.compile(
+            r"누가|누구|대신|who|someone else|for me|谁|代|替我|ai |thay tôi|giùm|ใคร|แทน", re.I
+        ),
+        re.compile(
+            r"본인|세대주|배우자|대리인|형제|head of household|spouse|proxy|sibling|户主|配偶|代理人|"
+            r"chủ hộ|vợ/chồng|được ủy quyền|anh chị em|"
+            r"หัวหน้าครัวเรือน|คู่สมรส|ผู้รับมอบอำนาจ|พี่น้อง",
+            re.I,
+        ),
+    ),
     "number": (
         re.compile(
             r"몇\s*(?:장|개|번|명|통)|번호|전화|how many|number|phone|call|几张|几个|电话|号码|"

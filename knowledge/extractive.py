@@ -18,12 +18,21 @@ from knowledge.guard import remove_injection
 from knowledge.retrieval import Hit
 from knowledge.text import sentences, terms
 
-MAX_SENTENCES = 2
-RUNNER_UP = 0.85
+MAX_SENTENCES = 3
+RUNNER_UP = 0.0
 ANSWERS_THE_KIND = 0.3  # bonus for a sentence stating the kind of fact asked for
+SIMILARITY_WEIGHT, OVERLAP_WEIGHT, RANK_PENALTY = 0.4, 0.6, 0.05
+SAME_CHUNK = True  # runners-up only from the best sentence's chunk
 
 
-def extract(question: str, language: str, hits: Sequence[Hit], embeddings: Embeddings) -> str:
+def extract(
+    question: str,
+    language: str,
+    hits: Sequence[Hit],
+    embeddings: Embeddings,
+    weights: dict[str, float] | None = None,
+) -> str:
+    """The best sentences; ``weights`` gives the question's terms their rarity (idf)."""
     candidates: list[tuple[int, int, str]] = []  # (hit rank, position, sentence)
     headings: list[str] = []
     for rank, hit in enumerate(hits):
@@ -34,20 +43,20 @@ def extract(question: str, language: str, hits: Sequence[Hit], embeddings: Embed
     if not candidates:
         return ""
     kinds = asked_kinds(question)
-    question_terms = set(terms(question, language))
+    weights = weights or {t: 1.0 for t in terms(question, language)}
+    total = sum(weights.values())
     # A sentence is embedded under its section heading ("Fees: …"), which names its subject.
     texts = [f"{h}: {c[2]}" if h else c[2] for h, c in zip(headings, candidates, strict=True)]
     vectors = np.asarray(embeddings.embed_documents([question, *texts]))
     similarity = vectors[1:] @ vectors[0]
     scores: list[float] = []
     for (rank, _, sentence), sim, text in zip(candidates, similarity, texts, strict=True):
-        overlap = (
-            len(question_terms & set(terms(text, language))) / len(question_terms)
-            if question_terms
-            else 0.0
-        )
+        present = set(terms(text, language))
+        overlap = sum(w for t, w in weights.items() if t in present) / total if total else 0.0
         bonus = ANSWERS_THE_KIND if kinds and states(sentence, kinds) else 0.0
-        scores.append(0.6 * float(sim) + 0.4 * overlap + bonus - 0.05 * rank)
+        scores.append(
+            SIMILARITY_WEIGHT * float(sim) + OVERLAP_WEIGHT * overlap + bonus - RANK_PENALTY * rank
+        )
     order = sorted(range(len(candidates)), key=lambda i: scores[i], reverse=True)
     best = order[0]
     chosen = [best]

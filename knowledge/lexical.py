@@ -35,13 +35,16 @@ class BM25:
             out.append(score)
         return out
 
+    def weights(self, text: str) -> dict[str, float]:
+        """The text's terms with their idf; a term no document uses weighs the most."""
+        unseen = max(self.idf.values(), default=1.0)
+        return {t: self.idf.get(t, unseen) for t in set(terms(text, self.language))}
+
     def coverage(self, query: str, index: int) -> float:
         """Share of the query's terms (weighted by idf) the document contains: 0 … 1."""
-        query_terms = set(terms(query, self.language))
-        if not query_terms or not self.idf:
-            return 0.0
         # A word no document uses is the strongest sign the question is about something else.
-        unseen = max(self.idf.values())
-        weight = {t: self.idf.get(t, unseen) for t in query_terms}
+        weight = self.weights(query)
+        if not weight or not self.idf:
+            return 0.0
         found = sum(w for t, w in weight.items() if t in self.docs[index])
         return found / sum(weight.values())

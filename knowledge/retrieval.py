@@ -28,9 +28,12 @@ class RetrievalSettings:
     # Added to a chunk that states the kind of fact asked for (an amount, a period, …).
     kind_bonus: float = 0.15
     # Inside a petition's form, its own guide is preferred to the general ones.
-    petition_bonus: float = 0.1
+    petition_bonus: float = 0.25
+    # A guide's introduction (the text before its first section) names its topic but rarely
+    # states a fact: it should not win on the topic's words alone.
+    intro_penalty: float = 0.1
     # Confidence = dense_weight·similarity + lexical_weight·coverage of the best chunk.
-    min_confidence: float = 0.45
+    min_confidence: float = 0.225
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,16 @@ class _LanguageIndex:
         self.mean = vectors.mean(axis=0) if len(chunks) else np.zeros(1, dtype=np.float32)
         self.vectors = _unit(vectors - self.mean) if len(chunks) else vectors
 
+    def title_of(self, petition: str) -> str:
+        return next(
+            (
+                str(c.metadata["title"])
+                for c in self.chunks
+                if c.metadata.get("petition") == petition
+            ),
+            "",
+        )
+
     def similarities(self, query: list[float]) -> np.ndarray:
         return self.vectors @ _unit(np.asarray(query, dtype=np.float32) - self.mean)
 
@@ -99,6 +112,10 @@ class Retriever:
                 self._lexical[language] = _LanguageIndex(chunks, vectors, language)
             return self._lexical[language]
 
+    def term_weights(self, text: str, language: str) -> dict[str, float]:
+        """The text's search terms weighted by how rare they are in that language's chunks."""
+        return self._language_index(language).bm25.weights(text)
+
     def search(self, question: str, language: str, petition: str | None = None) -> Retrieval:
         found = self._search(question, language, petition)
         if petition and not found.confident:
@@ -114,35 +131,36 @@ class Retriever:
         allowed = [i for i, c in enumerate(index.chunks) if _allowed(c, petition)]
         if not allowed:
             return Retrieval([], 0.0, False)
-        dense = index.similarities(self.store.embeddings.embed_query(question))
-        bm25 = index.bm25.scores(question)
+        # Inside a petition, "what's the fee for this?" means this petition: its title joins the
+        # question for ranking. Confidence is judged on the citizen's own words only.
+        title = index.title_of(petition) if petition else ""
+        ranked_by = f"{question} {title}".strip()
+        dense = index.similarities(self.store.embeddings.embed_query(ranked_by))
+        own = (
+            dense
+            if ranked_by == question
+            else index.similarities(self.store.embeddings.embed_query(question))
+        )
+        bm25 = index.bm25.scores(ranked_by)
         best_bm25 = max(bm25[i] for i in allowed) or 1.0
         kinds = asked_kinds(question)
-        hits = [
-            Hit(
-                index.chunks[i],
-                s.dense_weight * float(dense[i])
-                + s.lexical_weight * bm25[i] / best_bm25
-                + (s.kind_bonus if kinds and states(index.chunks[i].page_content, kinds) else 0.0)
-                + (
-                    s.petition_bonus
-                    if petition and index.chunks[i].metadata.get("petition") == petition
-                    else 0.0
-                ),
-                float(dense[i]),
-                0.0,
-            )
-            for i in allowed
-        ]
-        order = sorted(range(len(hits)), key=lambda n: hits[n].score, reverse=True)[: s.top_k]
+
+        def score(i: int) -> float:
+            chunk = index.chunks[i]
+            value = s.dense_weight * float(dense[i]) + s.lexical_weight * bm25[i] / best_bm25
+            if kinds and states(chunk.page_content, kinds):
+                value += s.kind_bonus
+            if petition and chunk.metadata.get("petition") == petition:
+                value += s.petition_bonus
+            if not chunk.metadata.get("section"):
+                value -= s.intro_penalty
+            return value
+
+        scores = {i: score(i) for i in allowed}
+        order = sorted(allowed, key=lambda i: scores[i], reverse=True)[: s.top_k]
         top = [
-            Hit(
-                hits[n].chunk,
-                hits[n].score,
-                hits[n].similarity,
-                index.bm25.coverage(question, allowed[n]),
-            )
-            for n in order
+            Hit(index.chunks[i], scores[i], float(own[i]), index.bm25.coverage(question, i))
+            for i in order
         ]
-        confidence = s.dense_weight * top[0].similarity + s.lexical_weight * top[0].coverage
+        confidence = max(s.dense_weight * h.similarity + s.lexical_weight * h.coverage for h in top)
         return Retrieval(top, confidence, confidence >= s.min_confidence)

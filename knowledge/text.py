@@ -44,18 +44,20 @@ def detect_language(text: str, default: Language = "ko") -> Language:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
 _THAI_SPACE = re.compile(r"(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])")
+THAI_LONG_LINE = 220
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
 def sentences(text: str, language: str) -> list[str]:
-    """A text's sentences (list bullets are sentences too); Thai splits at spaces between words."""
+    """A text's sentences (each list bullet is one too)."""
     parts: list[str] = []
     for line in text.splitlines():
         line = _BULLET.sub("", line).strip()
         if not line or line.startswith("#"):
             continue
         pieces = _SENTENCE_END.split(line)
-        if language == "th":
+        if language == "th" and len(line) > THAI_LONG_LINE:
+            # Thai puts a space between sentences (not between words): split long lines there.
             pieces = [p for piece in pieces for p in _THAI_SPACE.split(piece)]
         parts.extend(p.strip() for p in pieces if p and p.strip())
     return [p for p in parts if len(p) > 1]

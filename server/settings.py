@@ -95,7 +95,7 @@ class KnowledgeSection(BaseModel):
     # below min_confidence the answer is "I don't know". Calibrated by benchmarks/knowledge_eval.
     dense_weight: float = 0.5
     lexical_weight: float = 0.5
-    min_confidence: float = 0.45
+    min_confidence: float = 0.225
     # Load the models when the app starts (in the background) rather than at the first question.
     warm_up: bool = True
 
