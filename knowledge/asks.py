@@ -78,7 +78,8 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"누가|누구|대신|who|someone else|for me|谁|代|替我|ai |thay tôi|giùm|ใคร|แทน", re.I
         ),
         re.compile(
-            r"본인|세대주|배우자|대리인|형제|head of household|spouse|proxy|sibling|户主|配偶|代理人|"
+            r"본인|세대주|배우자|대리인|형제|head of household|spouse|proxy|sibling|"
+            r"户主|配偶|代理人|"
             r"chủ hộ|vợ/chồng|được ủy quyền|anh chị em|"
             r"หัวหน้าครัวเรือน|คู่สมรส|ผู้รับมอบอำนาจ|พี่น้อง",
             re.I,
