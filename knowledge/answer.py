@@ -142,6 +142,11 @@ class Answerer:
         ctx.hits = found.hits
         sources = _sources(found.hits)
 
+        # The best source sentences: the answer when the model's is not accepted, and the
+        # yardstick the model's answer is held to.
+        weights = self.retriever.term_weights(question, ctx.language)
+        quoted = extract(question, ctx.language, found.hits, self.embeddings, weights)
+
         # 3. compose with the local model, 4. check it against the sources.
         if self.generator is not None:
             t = time.perf_counter()
@@ -152,14 +157,12 @@ class Answerer:
                 draft = ""
             ctx.trace["llm_seconds"] = round(time.perf_counter() - t, 4)
             ctx.trace["draft"] = draft
-            verdict = check(draft, reference_text(found.hits), ctx.language)
+            verdict = check(draft, reference_text(found.hits), ctx.language, quoted)
             ctx.trace["check"] = list(verdict.problems)
             if verdict.ok:
                 return Answer(draft, ctx.language, sources, True, "llm")
 
         # 5. otherwise quote the best sentences of the sources.
-        weights = self.retriever.term_weights(question, ctx.language)
-        quoted = extract(question, ctx.language, found.hits, self.embeddings, weights)
         if not quoted:
             return self._refuse(ctx, "no sentence to quote")
         return Answer(quoted, ctx.language, sources, True, "extractive")

@@ -3,8 +3,9 @@
 Each sentence of the answer is matched to the source sentence it shares most words with; most
 of its words must be there, and every number it states (amounts, dates, periods, times) must be
 in that same source sentence — so "15 days" taken from the foreigners' rule cannot be passed off
-as the move-in deadline. The answer must be in the question's language and must not repeat
-itself (a small model's failure mode).
+as the move-in deadline — and be among the numbers of the sentences the extractive step picked
+for the question. The answer must be in the question's language and must not repeat itself (a
+small model's failure mode).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ def _best_source(sentence: str, sources: list[tuple[str, set[str]]], language: s
     return len(own & best[1]) / len(own), best[0]
 
 
-def check(answer: str, sources: str, language: str) -> Verdict:
+def check(answer: str, sources: str, language: str, quoted: str = "") -> Verdict:
+    """``quoted``: the best source sentences for the question; the numbers the answer states
+    must be among theirs — a small model picks the wrong one of several amounts otherwise."""
     if len(answer.strip()) < 2:
         return Verdict(False, ("empty",))
     problems: list[str] = []
@@ -40,6 +43,8 @@ def check(answer: str, sources: str, language: str) -> Verdict:
     invented = numbers(answer) - numbers(sources)
     if invented:
         problems.append("numbers not in the sources: " + ", ".join(sorted(invented)))
+    if quoted and numbers(answer) - numbers(quoted):
+        problems.append("states other numbers than the best source sentences")
     said = sentences(answer, language)
     if len(set(said)) < len(said):
         problems.append("repeats itself")

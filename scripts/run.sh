@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole system on its embedded defaults: Rasa (trained only when
-# its inputs changed) and the app, on loopback. Waits until both answer, prints the URLs, and
+# its inputs changed), the knowledge store (re-embedded only where documents changed) and the app,
+# on loopback. Waits until both answer, prints the URLs, and
 # stops both on Ctrl-C.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 bash scripts/setup.sh
 model="$(bash scripts/train.sh)"
+# Procedure documents → vector store; only new or edited documents are embedded again.
+"$VENV/bin/minwon" knowledge ingest
 
 APP_PORT="${MINWON_APP__PORT:-8000}"
 RASA_PORT="${MINWON_RASA_PORT:-5005}"

@@ -1,5 +1,5 @@
-"""A procedure question in the middle of a form is answered, then the form asks its question
-again exactly once."""
+"""A procedure question in the middle of a form is answered from the city's documents, with its
+source, then the form asks its question again exactly once."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ def test_question_then_the_same_field_once(stack, language):
 
     citizen.say(PHRASES[language]["question"])
     assert citizen.asking == "address"
-    assert "400" in citizen.text  # the answer carries the catalog's fee
+    assert "400" in citizen.text  # the guide's counter fee for this petition
+    sources = [s for m in citizen.messages for s in m.get("sources") or []]
+    assert sources and sources[0]["url"].startswith("http")
     question = default_catalog().petition(PETITION).field("address").question(language)
     assert [m["text"] for m in citizen.messages].count(question) == 1
 
