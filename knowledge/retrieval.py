@@ -121,7 +121,7 @@ class Retriever:
         if petition and not found.confident:
             # A question about something else than the petition at hand: look everywhere.
             wider = self._search(question, language, None)
-            if wider.confidence > found.confidence:
+            if wider.confident:
                 return wider
         return found
 
@@ -132,15 +132,12 @@ class Retriever:
         if not allowed:
             return Retrieval([], 0.0, False)
         # Inside a petition, "what's the fee for this?" means this petition: its title joins the
-        # question for ranking. Confidence is judged on the citizen's own words only.
+        # question (for ranking and for the similarity side of confidence; the word coverage
+        # side is judged on the citizen's own words).
         title = index.title_of(petition) if petition else ""
         ranked_by = f"{question} {title}".strip()
         dense = index.similarities(self.store.embeddings.embed_query(ranked_by))
-        own = (
-            dense
-            if ranked_by == question
-            else index.similarities(self.store.embeddings.embed_query(question))
-        )
+        own = dense
         bm25 = index.bm25.scores(ranked_by)
         best_bm25 = max(bm25[i] for i in allowed) or 1.0
         kinds = asked_kinds(question)
