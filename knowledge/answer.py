@@ -145,7 +145,7 @@ class Answerer:
         # The best source sentences: the answer when the model's is not accepted, and the
         # yardstick the model's answer is held to.
         weights = self.retriever.term_weights(question, ctx.language)
-        quoted = extract(question, ctx.language, found.hits, self.embeddings, weights)
+        quoted, best = extract(question, ctx.language, found.hits, self.embeddings, weights)
 
         # 3. compose with the local model, 4. check it against the sources.
         if self.generator is not None:
@@ -157,7 +157,7 @@ class Answerer:
                 draft = ""
             ctx.trace["llm_seconds"] = round(time.perf_counter() - t, 4)
             ctx.trace["draft"] = draft
-            verdict = check(draft, reference_text(found.hits), ctx.language, quoted)
+            verdict = check(draft, reference_text(found.hits), ctx.language, quoted, best)
             ctx.trace["check"] = list(verdict.problems)
             if verdict.ok:
                 return Answer(draft, ctx.language, sources, True, "llm")

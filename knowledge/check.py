@@ -31,9 +31,10 @@ def _best_source(sentence: str, sources: list[tuple[str, set[str]]], language: s
     return len(own & best[1]) / len(own), best[0]
 
 
-def check(answer: str, sources: str, language: str, quoted: str = "") -> Verdict:
-    """``quoted``: the best source sentences for the question; the numbers the answer states
-    must be among theirs — a small model picks the wrong one of several amounts otherwise."""
+def check(answer: str, sources: str, language: str, quoted: str = "", best: str = "") -> Verdict:
+    """``quoted``/``best``: the best source sentences for the question and the best of them;
+    the answer's numbers must be among theirs and include the best one's — a small model picks
+    the wrong one of several amounts otherwise (the counter fee for a kiosk question)."""
     if len(answer.strip()) < 2:
         return Verdict(False, ("empty",))
     problems: list[str] = []
@@ -45,6 +46,8 @@ def check(answer: str, sources: str, language: str, quoted: str = "") -> Verdict
         problems.append("numbers not in the sources: " + ", ".join(sorted(invented)))
     if quoted and numbers(answer) - numbers(quoted):
         problems.append("states other numbers than the best source sentences")
+    if best and numbers(best) - numbers(answer):
+        problems.append("leaves out the numbers of the best source sentence")
     said = sentences(answer, language)
     if len(set(said)) < len(said):
         problems.append("repeats itself")

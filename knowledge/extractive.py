@@ -31,8 +31,9 @@ def extract(
     hits: Sequence[Hit],
     embeddings: Embeddings,
     weights: dict[str, float] | None = None,
-) -> str:
-    """The best sentences; ``weights`` gives the question's terms their rarity (idf)."""
+) -> tuple[str, str]:
+    """The best sentences joined, and the single best one; ``weights`` gives the question's terms
+    their rarity (idf)."""
     candidates: list[tuple[int, int, str]] = []  # (hit rank, position, sentence)
     headings: list[str] = []
     for rank, hit in enumerate(hits):
@@ -41,7 +42,7 @@ def extract(
             candidates.append((rank, position, sentence))
             headings.append(str(hit.chunk.metadata.get("section") or ""))
     if not candidates:
-        return ""
+        return "", ""
     kinds = asked_kinds(question)
     weights = weights or {t: 1.0 for t in terms(question, language)}
     total = sum(weights.values())
@@ -68,4 +69,4 @@ def extract(
             chosen.append(other)
     chosen.sort(key=lambda i: (candidates[i][0], candidates[i][1]))
     joiner = "" if language == "zh" else " "
-    return joiner.join(candidates[i][2] for i in chosen)
+    return joiner.join(candidates[i][2] for i in chosen), candidates[best][2]
