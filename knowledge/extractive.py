@@ -1,8 +1,9 @@
 """The answer that cannot be wrong about the sources: their best sentences, quoted.
 
 Sentences of the retrieved chunks (all in the citizen's language) are scored by embedding
-similarity to the question plus the share of the question's terms they contain; the best one,
-and the runner-up when it is nearly as good, are returned in document order.
+similarity to the question, the rarity-weighted share of the question's terms they contain and
+whether they state the kind of fact asked for; the best one and up to two more from its chunk
+(those not scoring below zero) are returned in document order.
 """
 
 from __future__ import annotations
@@ -19,10 +20,8 @@ from knowledge.retrieval import Hit
 from knowledge.text import sentences, terms
 
 MAX_SENTENCES = 3
-RUNNER_UP = 0.0
 ANSWERS_THE_KIND = 0.3  # bonus for a sentence stating the kind of fact asked for
 SIMILARITY_WEIGHT, OVERLAP_WEIGHT, RANK_PENALTY = 0.4, 0.6, 0.05
-SAME_CHUNK = True  # runners-up only from the best sentence's chunk
 
 
 def extract(
@@ -62,10 +61,7 @@ def extract(
     best = order[0]
     chosen = [best]
     for other in order[1:MAX_SENTENCES]:
-        if (
-            scores[other] >= RUNNER_UP * scores[best]
-            and candidates[other][0] == candidates[best][0]
-        ):
+        if scores[other] >= 0.0 and candidates[other][0] == candidates[best][0]:
             chosen.append(other)
     chosen.sort(key=lambda i: (candidates[i][0], candidates[i][1]))
     joiner = "" if language == "zh" else " "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 import chromadb
@@ -90,32 +90,28 @@ class KnowledgeStore:
         for guide in tqdm(guides, desc="embedding", unit="doc", disable=not progress):
             pieces = chunks(guide)
             every_chunk.extend(pieces)
-            result = index(
-                pieces,
-                self.records,
-                self.vectors,
-                cleanup="incremental",
-                source_id_key="source",
-                key_encoder="sha256",
-            )
+            result = self._index(pieces, "incremental")
             report.added += result["num_added"]
             report.updated += result["num_updated"]
             report.deleted += result["num_deleted"]
             if result["num_added"] or result["num_updated"]:
                 report.embedded_documents.append(guide.key)
         # One pass over everything (nothing left to embed) removes chunks of deleted documents.
-        final = index(
-            every_chunk,
-            self.records,
-            self.vectors,
-            cleanup="full",
-            source_id_key="source",
-            key_encoder="sha256",
-        )
+        final = self._index(every_chunk, "full")
         report.deleted += final["num_deleted"]
         report.chunks = len(every_chunk)
         report.skipped = report.chunks - report.added - report.updated
         return report
+
+    def _index(self, pieces: list[Document], cleanup: Literal["incremental", "full"]) -> Any:
+        return index(
+            pieces,
+            self.records,
+            self.vectors,
+            cleanup=cleanup,
+            source_id_key="source",  # a file's chunks form one group
+            key_encoder="sha256",
+        )
 
     def count(self) -> int:
         return int(self.vectors._collection.count())

@@ -40,11 +40,13 @@ class BM25:
         unseen = max(self.idf.values(), default=1.0)
         return {t: self.idf.get(t, unseen) for t in set(terms(text, self.language))}
 
-    def coverage(self, query: str, index: int) -> float:
-        """Share of the query's terms (weighted by idf) the document contains: 0 … 1."""
-        # A word no document uses is the strongest sign the question is about something else.
-        weight = self.weights(query)
-        if not weight or not self.idf:
+    def coverage(self, weights: dict[str, float], index: int) -> float:
+        """Share of a query's terms (``weights`` from :meth:`weights`) the document contains.
+
+        A word no document uses weighs the most: the strongest sign the question is about
+        something else.
+        """
+        if not weights or not self.idf:
             return 0.0
-        found = sum(w for t, w in weight.items() if t in self.docs[index])
-        return found / sum(weight.values())
+        found = sum(w for t, w in weights.items() if t in self.docs[index])
+        return found / sum(weights.values())

@@ -1,10 +1,11 @@
-"""Hybrid retrieval: dense vectors from the store plus BM25, in the citizen's language.
+"""Hybrid retrieval: vectors from the store plus BM25, in the citizen's language.
 
-Candidates are the nearest chunks by embedding and the best by BM25; each is scored as a
-weighted sum of its cosine similarity and its BM25 score relative to the best candidate. Whether
-retrieval is *confident* — whether the documents cover the question at all — is decided on
-absolute evidence: the best chunk's similarity and the share of the question's words (weighted by
-rarity) that it contains.
+Every chunk of the language is scored as a weighted sum of its cosine similarity (vectors
+centred on the language) and its BM25 score relative to the best, with bonuses for stating the
+kind of fact asked for and for belonging to the petition at hand, and a penalty for a guide's
+introduction. Whether retrieval is *confident* — whether the documents cover the question at
+all — is decided on absolute evidence: similarity and the share of the question's words
+(weighted by rarity) that the best chunks contain.
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ class _LanguageIndex:
     def __init__(self, chunks: list[Document], vectors: np.ndarray, language: str) -> None:
         self.chunks = chunks
         self.bm25 = BM25([c.page_content for c in chunks], language)
+        self.titles = {
+            str(c.metadata["petition"]): str(c.metadata["title"])
+            for c in chunks
+            if c.metadata.get("petition")
+        }
         self.mean = vectors.mean(axis=0) if len(chunks) else np.zeros(1, dtype=np.float32)
         self.vectors = _unit(vectors - self.mean) if len(chunks) else vectors
 
@@ -137,7 +143,6 @@ class Retriever:
         title = index.title_of(petition) if petition else ""
         ranked_by = f"{question} {title}".strip()
         dense = index.similarities(self.store.embeddings.embed_query(ranked_by))
-        own = dense
         bm25 = index.bm25.scores(ranked_by)
         best_bm25 = max(bm25[i] for i in allowed) or 1.0
         kinds = asked_kinds(question)
@@ -155,8 +160,9 @@ class Retriever:
 
         scores = {i: score(i) for i in allowed}
         order = sorted(allowed, key=lambda i: scores[i], reverse=True)[: s.top_k]
+        weights = index.bm25.weights(question)
         top = [
-            Hit(index.chunks[i], scores[i], float(own[i]), index.bm25.coverage(question, i))
+            Hit(index.chunks[i], scores[i], float(dense[i]), index.bm25.coverage(weights, i))
             for i in order
         ]
         confidence = max(s.dense_weight * h.similarity + s.lexical_weight * h.coverage for h in top)
