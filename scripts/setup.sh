@@ -3,7 +3,8 @@
 #   Debian packages (installs them when root, else says what to install),
 #   .venv (Python 3.11: app, actions, knowledge) from requirements/app.lock,
 #   .venv-rasa (Python 3.10: rasa 3.6) from requirements/rasa.lock,
-#   the llama-cpp-python wheel, built once with portable CPU flags into the cache.
+#   the llama-cpp-python wheel, built once with portable CPU flags into the cache,
+#   npm packages for the browser tests (package-lock.json) into the cache.
 # Re-running it when nothing changed takes a few seconds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -15,6 +16,8 @@ while read -r pkg; do
   [[ -z "$pkg" || "$pkg" == \#* ]] && continue
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done < scripts/debian-packages.txt
+# Debian's nodejs comes without npm (a separate package); NodeSource's nodejs includes it.
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then
     say "installing Debian packages: ${missing[*]}"
@@ -63,6 +66,16 @@ stamp="$(stamp_of requirements/rasa.lock) $("$PY310" --version 2>&1)"
 if ! up_to_date "$VENV_RASA" "$stamp"; then
   sync_venv "$VENV_RASA" "$PY310" requirements/rasa.lock
   echo "$stamp" > "$VENV_RASA/.minwon-stamp"
+fi
+
+# --- front-end packages from the npm registry (axe-core for the accessibility tests) --------
+stamp="$(stamp_of package.json package-lock.json)"
+if ! up_to_date "$CACHE/node" "$stamp"; then
+  say "installing npm packages (package-lock.json) into $CACHE/node"
+  mkdir -p "$CACHE/node"
+  cp package.json package-lock.json "$CACHE/node/"
+  (cd "$CACHE/node" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$stamp" > "$CACHE/node/.minwon-stamp"
 fi
 
 # --- secrets the app and Rasa share, created once with 0600 --------------------------------

@@ -10,11 +10,23 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from server.container import Container, build_container
 from server.rasa_client import RasaClient, RasaGateway, RasaUnavailable
-from server.routes import citizen, health, knowledge, pages, rasa_hooks, staff_api
-from server.settings import Settings, get_settings
+from server.routes import (
+    citizen,
+    health,
+    kiosk,
+    knowledge,
+    pages,
+    rasa_hooks,
+    staff_api,
+    staff_pages,
+    widget,
+)
+from server.security import SecurityHeaders
+from server.settings import ROOT, Settings, get_settings
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -93,6 +105,11 @@ def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = N
     app.include_router(rasa_hooks.router)
     app.include_router(pages.router)
     app.include_router(staff_api.router)
+    app.include_router(widget.router)
+    app.include_router(kiosk.router)
+    app.include_router(staff_pages.router)
+    app.mount("/static", StaticFiles(directory=ROOT / "server" / "static"), name="static")
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app
 
 

@@ -100,6 +100,29 @@ class KnowledgeSection(BaseModel):
     warm_up: bool = True
 
 
+class WidgetSection(BaseModel):
+    """The chat widget that city pages embed with one script tag."""
+
+    # Origins of the city pages allowed to embed the widget (its iframe), e.g.
+    # ["https://www.city.go.kr"]; the app's own pages always may. Sent as CSP frame-ancestors.
+    allowed_hosts: list[str] = []
+
+
+class KioskSection(BaseModel):
+    """The senior-friendly touch kiosk at /kiosk."""
+
+    # Seconds without a touch before the session is wiped; the warning (with a button to go
+    # on) shows this many seconds before (KWCAG 2.2: at least 20).
+    idle_seconds: int = Field(120, ge=30)
+    warning_seconds: int = Field(30, ge=20)
+    # Body text height in millimetres on the kiosk's screen (MSIT 2025: 12 mm, 7.25 mm on
+    # kiosks with a diagonal of 28 cm or less) and the screen's pixel density in px per mm.
+    text_mm: float = Field(12.0, gt=0)
+    px_per_mm: float = Field(3.78, gt=0)  # 96 dpi; measure the kiosk's own screen
+    # Read every bot message aloud (Web Speech API) from the start; a button toggles it.
+    read_aloud: bool = True
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MINWON_", env_nested_delimiter="__", extra="ignore"
@@ -112,6 +135,8 @@ class Settings(BaseSettings):
     pii: PiiSection = Field(default_factory=PiiSection)
     office: OfficeSection = Field(default_factory=OfficeSection)
     knowledge: KnowledgeSection = Field(default_factory=KnowledgeSection)
+    widget: WidgetSection = Field(default_factory=WidgetSection)
+    kiosk: KioskSection = Field(default_factory=KioskSection)
 
     @property
     def database_url(self) -> str:

@@ -47,6 +47,8 @@ class Stack:
     env: dict[str, str]
     model: str
     processes: dict[str, subprocess.Popen[bytes]]
+    # A city web page on another origin that embeds the widget (tests/browser serves it).
+    city_url: str = ""
 
     def start_rasa(self) -> None:
         log = open(self.var / "rasa.log", "ab")  # noqa: SIM115
@@ -128,7 +130,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The whole system, started once per test session."""
     model = trained_model()
     var = tmp_path_factory.mktemp("minwon-var")
-    app_port, rasa_port = free_port(), free_port()
+    app_port, rasa_port, city_port = free_port(), free_port(), free_port()
     token = secrets.token_urlsafe(16)
     key = base64.b64encode(os.urandom(32)).decode()
     app_url, rasa_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{rasa_port}"
@@ -145,6 +147,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "RASA_TELEMETRY_ENABLED": "false",
         # Every test citizen comes from 127.0.0.1: the per-client flood limit would trip.
         "MINWON_CHAT__RATE_PER_CLIENT": "100000",
+        "MINWON_WIDGET__ALLOWED_HOSTS": f'["http://127.0.0.1:{city_port}"]',
         # The real embedding model and LLM; the GGUF assembled from its package is kept.
         "MINWON_KNOWLEDGE__MODELS_DIR": str(CACHE / "gguf"),
     }
@@ -162,7 +165,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    stack = Stack(app_url, rasa_url, token, settings, var, env, model, {"app": app})
+    stack = Stack(
+        app_url,
+        rasa_url,
+        token,
+        settings,
+        var,
+        env,
+        model,
+        {"app": app},
+        city_url=f"http://127.0.0.1:{city_port}",
+    )
     try:
         wait_until(f"{app_url}/healthz", app, var / "app.log")
         stack.start_rasa()
