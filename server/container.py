@@ -116,5 +116,5 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
         per_client=RateLimiter(settings.chat.rate_per_client),
         staff=StaffAccounts(db),
         audit=audit,
-        review=ReviewDesk(submissions, catalog, vault, audit),
+        review=ReviewDesk(submissions, catalog, vault, audit, attachments),
     )

@@ -13,7 +13,12 @@ from server.audit import AuditLog
 from server.documents import submission_html, submission_pdf
 from server.pii import Vault
 from server.staff import StaffIdentity
-from server.store.repositories import DECISIONS, SubmissionRepository, SubmissionView
+from server.store.repositories import (
+    DECISIONS,
+    AttachmentRepository,
+    SubmissionRepository,
+    SubmissionView,
+)
 
 
 class DecisionError(ValueError):
@@ -29,12 +34,18 @@ class Decision:
 
 class ReviewDesk:
     def __init__(
-        self, submissions: SubmissionRepository, catalog: Catalog, vault: Vault, audit: AuditLog
+        self,
+        submissions: SubmissionRepository,
+        catalog: Catalog,
+        vault: Vault,
+        audit: AuditLog,
+        attachments: AttachmentRepository,
     ) -> None:
         self.submissions = submissions
         self.catalog = catalog
         self.vault = vault
         self.audit = audit
+        self.attachments = attachments
 
     def queue(self, **filters: Any) -> list[SubmissionView]:
         return self.submissions.list(**filters)
@@ -53,8 +64,8 @@ class ReviewDesk:
         return submission
 
     def detail(self, receipt_no: str, staff: StaffIdentity) -> dict[str, Any]:
-        """The submission with identifiers masked (reveal them one by one), the transcript with
-        tokens masked, and its audit trail."""
+        """The submission with identifiers masked (reveal them one by one), its photos, the
+        transcript with tokens masked, and its audit trail."""
         submission = self.get(receipt_no)
         petition = self.catalog.petition(submission.petition_id)
         fields = {}
@@ -69,6 +80,7 @@ class ReviewDesk:
                 "value": display(field, value, "ko"),
                 "identifier": field.pii == "identifier",
                 "comment": submission.field_comments.get(field.id),
+                "warnings": self._warnings(submission.warnings.get(field.id) or []),
             }
         self.audit.record(staff.username, "view", receipt_no)
         return {
@@ -81,6 +93,16 @@ class ReviewDesk:
             "submitted_at": submission.submitted_at.isoformat(),
             "updated_at": submission.updated_at.isoformat(),
             "fields": fields,
+            "attachments": [
+                {
+                    "id": a.id,
+                    "field": field_id,
+                    "content_type": a.content_type,
+                    "taken_at": a.taken_at.isoformat() if a.taken_at else None,
+                }
+                for field_id, ids in self._photo_ids(submission).items()
+                for a in self.attachments.describe(submission.conversation_id, ids)
+            ],
             "warnings": submission.warnings,
             "decision_reason": submission.decision_reason,
             "field_comments": submission.field_comments,
@@ -93,6 +115,42 @@ class ReviewDesk:
                 for e in self.audit.for_receipt(receipt_no)
             ],
         }
+
+    def _photo_ids(self, submission: SubmissionView) -> dict[str, list[str]]:
+        """The attachment ids stored in the submission's photos fields, by field."""
+        petition = self.catalog.petition(submission.petition_id)
+        return {
+            field.id: [str(i) for i in submission.fields[field.id]]
+            for field in petition.fields
+            if field.type == "photos" and isinstance(submission.fields.get(field.id), list)
+        }
+
+    def attachment(self, receipt_no: str, attachment_id: str) -> tuple[bytes, str]:
+        """A photo of this submission: its bytes and content type (LookupError when the id is
+        not one of the submission's photos)."""
+        submission = self.get(receipt_no)
+        ids = {i for group in self._photo_ids(submission).values() for i in group}
+        found = (
+            self.attachments.read(submission.conversation_id, attachment_id)
+            if attachment_id in ids
+            else None
+        )
+        if found is None:
+            raise LookupError(attachment_id)
+        return found
+
+    def _warnings(self, stored: list[Any]) -> list[str]:
+        """The citizen's warnings on a field, in Korean for staff (codes stored at submission)."""
+        texts = []
+        for warning in stored:
+            if isinstance(warning, dict) and "code" in warning:
+                try:
+                    texts.append(
+                        self.catalog.warning_text(warning["code"], "ko", **warning["params"])
+                    )
+                except (KeyError, IndexError):  # a code retired from the catalog since
+                    texts.append(str(warning["code"]))
+        return texts
 
     def reveal(self, receipt_no: str, field_id: str, staff: StaffIdentity) -> str:
         submission = self.get(receipt_no)

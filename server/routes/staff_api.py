@@ -152,6 +152,15 @@ async def document_pdf(receipt_no: str, staff: StaffDep, container: ContainerDep
     )
 
 
+@router.get("/submissions/{receipt_no}/attachments/{attachment_id}")
+async def attachment(
+    receipt_no: str, attachment_id: str, staff: StaffDep, container: ContainerDep
+) -> Response:
+    """A photo of the submission (404 unless the id is one of this submission's photos)."""
+    data, content_type = _found(container.review.attachment, receipt_no, attachment_id)
+    return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
+
+
 @router.post("/submissions/{receipt_no}/decision")
 async def decide(
     receipt_no: str, body: DecisionIn, staff: StaffDep, container: ContainerDep

@@ -246,6 +246,13 @@ class SubmissionRepository:
             return _view(row)
 
 
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: str
+    content_type: str
+    taken_at: datetime | None  # the camera's own clock (EXIF), as the photo says
+
+
 class AttachmentRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -285,6 +292,31 @@ class AttachmentRepository:
             ).all()
         times = dict(rows)
         return [times[i] for i in attachment_ids if i in times]
+
+    def describe(self, conversation_id: str, attachment_ids: list[str]) -> list[AttachmentInfo]:
+        """The conversation's attachments among ``attachment_ids``, in that order (ids of
+        another conversation are left out)."""
+        if not attachment_ids:
+            return []
+        with self._db.session() as session:
+            rows = session.execute(
+                select(Attachment.id, Attachment.content_type, Attachment.taken_at).where(
+                    Attachment.id.in_(attachment_ids), Attachment.conversation_id == conversation_id
+                )
+            ).all()
+        found = {row.id: AttachmentInfo(row.id, row.content_type, row.taken_at) for row in rows}
+        return [found[i] for i in dict.fromkeys(attachment_ids) if i in found]
+
+    def read(self, conversation_id: str, attachment_id: str) -> tuple[bytes, str] | None:
+        """The bytes and content type of one of the conversation's attachments (None if the
+        conversation has no attachment with this id)."""
+        with self._db.session() as session:
+            row = session.execute(
+                select(Attachment.data, Attachment.content_type).where(
+                    Attachment.id == attachment_id, Attachment.conversation_id == conversation_id
+                )
+            ).first()
+        return (bytes(row.data), row.content_type) if row else None
 
 
 class CallbackRepository:

@@ -34,7 +34,7 @@ def desk(client: TestClient):
                 "copies": 1,
                 "purpose": "for my bank",
             },
-            warnings={},
+            warnings={"address": [{"code": "address.detail_missing", "params": {}}]},
             transcript=[{"who": "citizen", "text": f"my number is {token}"}],
         )
     )
@@ -157,3 +157,11 @@ def test_audit_chain_detects_an_edit(client, desk):
         entry = session.query(AuditEntry).filter_by(action="view").first()
         entry.actor = "someone-else"
     assert container.audit.verify() and "changed" in container.audit.verify()[0]
+
+
+def test_staff_read_the_citizens_warnings_in_korean(client, desk):
+    container, receipt_no, _ = desk
+    fields = client.get(f"/api/staff/submissions/{receipt_no}").json()["fields"]
+    expected = container.catalog.warning_text("address.detail_missing", "ko")
+    assert fields["address"]["warnings"] == [expected]
+    assert fields["phone"]["warnings"] == []
