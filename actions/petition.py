@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation, slots
 from actions.ports import Services, SubmissionDraft
+from forms.fields import stored_warnings
 
 
 def _clear_petition(services: Services) -> list[EventType]:
@@ -81,7 +82,12 @@ class SubmitPetition(Action):
             channel=tracker.get_slot(slots.CHANNEL) or "web",
             conversation_id=tracker.sender_id,
             fields={k: v for k, v in values.items() if k in asked},
-            warnings={},
+            warnings=stored_warnings(
+                petition,
+                {k: v for k, v in values.items() if k in asked},
+                self.services.vault.reveal_text,
+                now=self.services.clock(),
+            ),
             transcript=conversation.transcript(tracker),
         )
         correcting = tracker.get_slot(slots.CORRECTING)

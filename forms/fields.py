@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from forms.catalog import FieldDef
+from forms.catalog import FieldDef, Petition
 from forms.validators import (
     IDENTIFIER_KINDS,
     VALIDATORS,
@@ -46,6 +47,29 @@ def warning_params(field: FieldDef, result: Valid) -> dict[str, Any]:
     return params
 
 
+def stored_warnings(
+    petition: Petition,
+    values: dict[str, Any],
+    reveal: Callable[[str], str],
+    *,
+    now: datetime | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """The warnings the citizen was shown, found again on the stored values (validators accept
+    their own normalised output): {field id: [{"code", "params"}]}, for staff to review.
+    ``reveal`` gives an identifier's real value for its token."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for field in petition.fields:
+        value = values.get(field.id)
+        if field.type in ("photos", "people", "choice") or value in (None, ""):
+            continue
+        text = reveal(str(value)) if field.pii == "identifier" else str(value)
+        result = check(field, text, now=now)
+        if isinstance(result, Valid) and result.warnings:
+            params = warning_params(field, result)
+            found[field.id] = [{"code": code, "params": params} for code in result.warnings]
+    return found
+
+
 def display(field: FieldDef, value: Any, language: str, *, reveal: bool = False) -> str:
     """How a stored value is shown: identifiers masked unless ``reveal``; phone numbers with
     hyphens; choices by their label in ``language``."""
@@ -68,4 +92,12 @@ def display(field: FieldDef, value: Any, language: str, *, reveal: bool = False)
     return str(value)
 
 
-__all__ = ["Invalid", "Valid", "check", "check_photos", "display", "warning_params"]
+__all__ = [
+    "Invalid",
+    "Valid",
+    "check",
+    "check_photos",
+    "display",
+    "stored_warnings",
+    "warning_params",
+]
