@@ -8,10 +8,11 @@ masks identifiers; the staff copy shows them whole.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -22,6 +23,16 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 Copy = Literal["citizen", "staff"]
 
 
+# Official Korean forms are dated in Korean time, whatever the server's clock zone.
+KOREA = ZoneInfo("Asia/Seoul")
+
+
+def korean_time(moment: datetime) -> datetime:
+    """A stored moment (UTC; naive means UTC) in Korean time."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(KOREA)
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
     receipt_no: str
@@ -30,6 +41,9 @@ class DocumentMeta:
     language: str
     # Korean machine translations of free text written in another language, by field id.
     translations: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "submitted_at", korean_time(self.submitted_at))
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 
+from forms.document import korean_time
 from server.deps import ContainerDep
 from server.documents import submission_html, submission_pdf
 from server.store.repositories import SubmissionView
@@ -47,6 +48,7 @@ async def status_page(
             "title": container.catalog.petition(submission.petition_id).title(lang),
             "t": lambda key: container.nlg.messages.phrase(key, lang),
             "document_url": f"/status/{receipt_no}/document?token={token}",
+            "submitted_at": f"{korean_time(submission.submitted_at):%Y-%m-%d %H:%M} (KST)",
         },
     )
 
