@@ -64,5 +64,9 @@ def extract(
         if scores[other] >= 0.0 and candidates[other][0] == candidates[best][0]:
             chosen.append(other)
     chosen.sort(key=lambda i: (candidates[i][0], candidates[i][1]))
-    joiner = "" if language == "zh" else " "
-    return joiner.join(candidates[i][2] for i in chosen), candidates[best][2]
+    picked = [candidates[i][2] for i in chosen]
+    if any(sentence.lstrip().startswith(("- ", "* ")) for sentence in picked):
+        joiner = "\n"  # list items stay one per line
+    else:
+        joiner = "" if language == "zh" else " "
+    return joiner.join(picked), candidates[best][2]
