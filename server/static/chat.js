@@ -331,6 +331,31 @@
     return item;
   }
 
+  /* Brings a list element up to date with chat.messages without re-rendering what is shown
+   * (a live region would announce it again): new messages are appended, a changed one is
+   * replaced, a delivered one loses its "sending" mark. ``rendered`` is the caller's memory of
+   * what is shown; ``makeNode(message)`` renders one message. */
+  function syncMessages(list, messages, rendered, makeNode) {
+    if (rendered.length > messages.length) {
+      list.textContent = "";
+      rendered.length = 0;
+    }
+    messages.forEach(function (message, i) {
+      var done = rendered[i];
+      if (done && done.text === message.text) {
+        if (done.pending && !message.pendingSend) {
+          var mark = done.node.querySelector(".minwon-msg__pending");
+          if (mark) mark.remove();
+          done.pending = false;
+        }
+        return;
+      }
+      var node = makeNode(message);
+      if (done) list.replaceChild(node, done.node); else list.appendChild(node);
+      rendered[i] = { text: message.text, pending: !!message.pendingSend, node: node };
+    });
+  }
+
   /* The buttons of the newest bot message (quick replies), or none. */
   function currentButtons(chat) {
     if (chat.pending) return [];
@@ -352,6 +377,7 @@
   global.Minwon = {
     Chat: MinwonChat,
     renderMessage: renderMessage,
+    syncMessages: syncMessages,
     currentButtons: currentButtons,
     errorText: errorText,
     maskIdentifiers: maskIdentifiers,

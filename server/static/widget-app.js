@@ -38,23 +38,8 @@
   }
 
   function renderLog() {
-    if (rendered.length > chat.messages.length) {
-      list.textContent = "";
-      rendered = [];
-    }
-    chat.messages.forEach(function (message, i) {
-      var done = rendered[i];
-      if (done && done.text === message.text) {
-        if (done.pending && !message.pendingSend) {
-          var mark = done.node.querySelector(".minwon-msg__pending");
-          if (mark) mark.remove();
-          done.pending = false;
-        }
-        return;
-      }
-      var node = Minwon.renderMessage(message, config.texts[message.lang] || texts());
-      if (done) list.replaceChild(node, done.node); else list.appendChild(node);
-      rendered[i] = { text: message.text, pending: !!message.pendingSend, node: node };
+    Minwon.syncMessages(list, chat.messages, rendered, function (message) {
+      return Minwon.renderMessage(message, config.texts[message.lang] || texts());
     });
     log.scrollTop = log.scrollHeight;
   }

@@ -49,7 +49,8 @@ def test_return_correct_and_approve(
         expect(desk.locator("h1")).to_contain_text(receipt_no)
         desk.fill("#comment-phone", "이 번호로 연락이 되지 않습니다. 다시 확인해 주세요.")
         desk.click("form[data-decision=return] button[type=submit]")
-        expect(desk.locator("main")).to_contain_text("보완 요청")
+        expect(desk.locator("main")).to_contain_text("보완을 요청했습니다")  # after the reload
+        desk.wait_for_load_state()
         assert stored(stack, receipt_no)[0].status == "returned"
         axe(desk, "journey-staff-returned")
 
@@ -70,6 +71,7 @@ def test_return_correct_and_approve(
         # Staff see the resubmission and approve it.
         desk.reload()
         desk.click("form[data-decision=approve] button[type=submit]")
+        expect(desk.locator("main")).to_contain_text("승인했습니다")
         expect(desk.locator("form[data-decision=approve]")).to_have_count(0)
         assert stored(stack, receipt_no)[0].status == "approved"
     finally:
