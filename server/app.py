@@ -21,6 +21,7 @@ from server.routes import (
     knowledge,
     pages,
     rasa_hooks,
+    staff_admin,
     staff_api,
     staff_pages,
     widget,
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = N
     app.include_router(rasa_hooks.router)
     app.include_router(pages.router)
     app.include_router(staff_api.router)
+    app.include_router(staff_admin.router)
     app.include_router(widget.router)
     app.include_router(kiosk.router)
     app.include_router(staff_pages.router)

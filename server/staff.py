@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from server.store.db import Database
@@ -24,6 +24,15 @@ SESSION_LIFETIME = timedelta(hours=8)
 
 class StaffError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    active: bool
+    locked_until: datetime | None
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -120,3 +129,31 @@ class StaffAccounts:
             row = session.get(StaffSession, _hash_token(token))
             if row is not None:
                 session.delete(row)
+
+    # --- administration --------------------------------------------------------------------
+
+    def accounts(self) -> list[Account]:
+        with self._db.session() as session:
+            return [
+                Account(u.username, u.role, u.active, _aware(u.locked_until), u.created_at)
+                for u in session.scalars(select(StaffUser).order_by(StaffUser.username))
+            ]
+
+    def _user(self, session, username: str) -> StaffUser:  # type: ignore[no-untyped-def]
+        user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+        if user is None:
+            raise LookupError(username)
+        return user  # type: ignore[no-any-return]
+
+    def unlock(self, username: str) -> None:
+        with self._db.session() as session:
+            user = self._user(session, username)
+            user.locked_until = None
+            user.failed_logins = 0
+
+    def deactivate(self, username: str) -> None:
+        """The account can no longer sign in, and its open sessions end now."""
+        with self._db.session() as session:
+            user = self._user(session, username)
+            user.active = False
+            session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
