@@ -62,7 +62,11 @@ class KnowledgeService:
                         min_confidence=k.min_confidence,
                     ),
                 )
-                generator = make_generator(k.llm, self.settings.models_dir, k.llm_threads)
+                try:
+                    generator = make_generator(k.llm, self.settings.models_dir, k.llm_threads)
+                except Exception:  # a missing or broken model: answers come from the sources
+                    log.exception("the LLM %r could not be loaded; answering extractively", k.llm)
+                    generator = None
                 self._answerer = Answerer(
                     self._retriever, store.embeddings, generator, self.dont_know, k.max_tokens
                 )

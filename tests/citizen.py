@@ -40,6 +40,10 @@ class Citizen:
                     return self._post({"payload": button["payload"]})
         raise AssertionError(f"no button {title_or_payload!r} in {self.messages}")
 
+    def send_payload(self, payload: str) -> list[dict[str, Any]]:
+        """A button payload sent as is (after coming back, the old buttons are not known)."""
+        return self._post({"payload": payload})
+
     def upload(self, data: bytes, name: str = "photo.jpg") -> str:
         response = self.http.post(
             f"/api/conversations/{self.id}/attachments", files={"file": (name, data, "image/jpeg")}

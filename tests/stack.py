@@ -84,6 +84,23 @@ class Stack:
     def stop_rasa(self) -> None:
         stop(self.processes.pop("rasa"))
 
+    def start_app(self) -> None:
+        log = open(self.var / "app.log", "ab")  # noqa: SIM115
+        self.processes["app"] = subprocess.Popen(
+            [str(ROOT / ".venv/bin/minwon"), "serve", "--port", self.url.rsplit(":", 1)[1]],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_until(f"{self.url}/healthz", self.processes["app"], self.var / "app.log")
+
+    def kill_app(self) -> None:
+        """SIGKILL: no shutdown, no flush — as a power cut or the OOM killer would."""
+        process = self.processes.pop("app")
+        process.kill()
+        process.wait()
+
     def restart_rasa(self) -> None:
         self.stop_rasa()
         self.start_rasa()
@@ -157,14 +174,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         pii=PiiSection(key=key),
         rasa=RasaSection(url=rasa_url, token=token),
     )
-    log = open(var / "app.log", "ab")  # noqa: SIM115
-    app = subprocess.Popen(
-        [str(ROOT / ".venv/bin/minwon"), "serve", "--port", str(app_port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     stack = Stack(
         app_url,
         rasa_url,
@@ -173,11 +182,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         var,
         env,
         model,
-        {"app": app},
+        {},
         city_url=f"http://127.0.0.1:{city_port}",
     )
     try:
-        wait_until(f"{app_url}/healthz", app, var / "app.log")
+        stack.start_app()
         stack.start_rasa()
         yield stack
     finally:
