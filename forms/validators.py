@@ -382,6 +382,21 @@ def road_address(text: str) -> Result:
 
 _PASSPORT = re.compile(r"^[A-Z][A-Z0-9]{5,8}$|^[0-9]{6,9}$")
 
+_LATIN = "A-Za-zＡ-Ｚａ-ｚ"  # half- and full-width
+_DIGIT = "0-9０-９"
+# A passport number somewhere in free text (the vault swaps it for a token): one or two Latin
+# letters and 7–8 digits, nine characters at most as passport_no wants (M12345678, E12345678,
+# GB1234567), or the Korean 2021 format M123A4567. Only a whole token: not part of a longer
+# word, number, code or e-mail address, so a receipt number (MW-20261121-ABC234, MW20261121),
+# a plate (12가3456), a phone number or a postal code is never taken. Hangul, Chinese or Thai
+# letters may touch it (여권번호M12345678이에요).
+PASSPORT_IN_TEXT = re.compile(
+    rf"(?<![{_LATIN}{_DIGIT}_@])(?<![{_LATIN}{_DIGIT}][-/])"
+    rf"(?:[{_LATIN}][{_DIGIT}]{{7,8}}|[{_LATIN}]{{2}}[{_DIGIT}]{{7}}"
+    rf"|[{_LATIN}][{_DIGIT}]{{3}}[{_LATIN}][{_DIGIT}]{{4}})"
+    rf"(?![{_LATIN}{_DIGIT}_@])(?![-/][{_LATIN}{_DIGIT}])"
+)
+
 
 def passport_no(text: str) -> Result:
     """Passport number: 6–9 letters and digits (Korean: M12345678 or the 2021 format M123A4567).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 import uvicorn
@@ -12,6 +13,9 @@ from actions.generate import generated_files
 from forms.catalog import default_catalog
 from server.nlg import MessageCatalog
 from server.settings import ROOT, get_settings
+
+if TYPE_CHECKING:
+    from server.pii import Vault
 
 app = typer.Typer(help="Minwon: civil petition assistant.", no_args_is_help=True)
 bot = typer.Typer(help="The Rasa project.", no_args_is_help=True)
@@ -22,6 +26,8 @@ audit = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit, name="audit")
 knowledge = typer.Typer(help="The procedure documents and their answers.", no_args_is_help=True)
 app.add_typer(knowledge, name="knowledge")
+pii = typer.Typer(help="Personal identifiers in the vault: key rotation.", no_args_is_help=True)
+app.add_typer(pii, name="pii")
 
 BOT_INPUTS = ("bot/config.yml", "bot/domain", "bot/components", "data")
 
@@ -167,6 +173,118 @@ def knowledge_ask(
     for source in answer.sources:
         typer.echo(f"  [{source.id}] {source.title} — {source.url}")
     typer.echo(f"  mode={answer.mode} grounded={answer.grounded} {answer.trace}")
+
+
+retention = typer.Typer(help="Personal data past its retention period.", no_args_is_help=True)
+app.add_typer(retention, name="retention")
+
+
+@retention.command("purge")
+def retention_purge(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only count; change nothing."),
+) -> None:
+    """Destroys personal data past its retention period (run it daily: cron or a timer)."""
+    from datetime import UTC, datetime
+
+    from server.retention import purge
+
+    settings = get_settings()
+    report = purge(
+        _database(), settings.tracker_db_url, settings.retention, datetime.now(UTC), dry_run
+    )
+    typer.echo("retention purge" + (" (dry run: nothing changed)" if dry_run else ""))
+    for name, count in report.counts().items():
+        typer.echo(f"  {name}: {count}")
+
+
+def _vault() -> Vault:
+    from server.pii import Vault, settings_keyring
+
+    keys = settings_keyring(get_settings())
+    return Vault(_database(), keys.current, keys.previous)
+
+
+def _refuse_unknown_keys(vault: Vault) -> None:
+    unknown = vault.unknown_keys()
+    if unknown:
+        typer.echo(
+            f"error: values are encrypted with key {', '.join(unknown)}, which is not configured:"
+            " list it in MINWON_PII__PREVIOUS_KEYS or the previous-keys file (var/keys/"
+            "pii.previous); nothing was changed",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+def _reencrypt(batch_size: int) -> None:
+    """Moves values to the current key and says what is left under old keys."""
+    vault = _vault()
+    _refuse_unknown_keys(vault)
+    try:
+        moved = vault.reencrypt(batch_size, lambda total: typer.echo(f"  {total} so far"))
+    except (LookupError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    usage = vault.key_usage()
+    typer.echo(
+        f"re-encrypted {moved} values; {usage.get(vault.key_id, 0)} values under the current"
+        f" key {vault.key_id}"
+    )
+    old = {key: count for key, count in usage.items() if key != vault.key_id}
+    for key, count in sorted(old.items()):  # written meanwhile by an app on the old key
+        typer.echo(f"{count} values still under key {key}: run again once every app has the key")
+    if not old and vault.previous_key_ids:
+        typer.echo(
+            f"no value needs an old key any more: the previous keys"
+            f" ({', '.join(vault.previous_key_ids)}) can be removed from"
+            f" {get_settings().pii_previous_keys_file} or MINWON_PII__PREVIOUS_KEYS"
+        )
+        typer.echo("  (status links given out before the rotation stop working then)")
+    elif not old:
+        typer.echo("no value needs an old key")
+
+
+@pii.command("rotate-key")
+def pii_rotate_key(
+    batch_size: int = typer.Option(500, min=1, help="Values re-encrypted per transaction."),
+) -> None:
+    """New key in the key file, the old one kept in pii.previous, every value re-encrypted."""
+    from server.pii import key_id, rotate_key_file
+
+    settings = get_settings()
+    if settings.pii.key:
+        typer.echo(
+            "error: the key comes from MINWON_PII__KEY, so rotate it where that is set: put a"
+            " new key in MINWON_PII__KEY (python -c 'import base64, os;"
+            " print(base64.b64encode(os.urandom(32)).decode())'), list the old one in"
+            " MINWON_PII__PREVIOUS_KEYS, restart the app, then run `minwon pii reencrypt`",
+            err=True,
+        )
+        raise typer.Exit(1)
+    key_file, previous_file = settings.pii_key_file, settings.pii_previous_keys_file
+    if not key_file.exists():
+        typer.echo(f"error: no key file at {key_file}: nothing to rotate", err=True)
+        raise typer.Exit(1)
+    _refuse_unknown_keys(_vault())
+    old, new = rotate_key_file(key_file, previous_file)
+    typer.echo(f"new key {key_id(new)} in {key_file}")
+    typer.echo(f"old key {key_id(old)} kept in {previous_file}")
+    _reencrypt(batch_size)
+    typer.echo(
+        "restart the app (it also switches by itself at the first value it reads under the new"
+        " key), then run `minwon pii reencrypt` for values it wrote with the old key meanwhile"
+    )
+
+
+@pii.command("reencrypt")
+def pii_reencrypt(
+    batch_size: int = typer.Option(500, min=1, help="Values re-encrypted per transaction."),
+) -> None:
+    """Moves values under an old key to the current key; safe to run again.
+
+    For a new MINWON_PII__KEY (old one in MINWON_PII__PREVIOUS_KEYS) or an interrupted rotation.
+    """
+    _reencrypt(batch_size)
 
 
 if __name__ == "__main__":

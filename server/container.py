@@ -16,7 +16,7 @@ from server.chat import ChatService
 from server.knowledge import KnowledgeService
 from server.links import StatusLinks
 from server.nlg import MessageCatalog, NaturalLanguage
-from server.pii import Vault, load_key
+from server.pii import Vault, settings_keyring
 from server.rasa_client import RasaClient, RasaGateway
 from server.ratelimit import RateLimiter
 from server.review import ReviewDesk
@@ -69,11 +69,11 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
     db = Database(settings.database_url)
     db.create_schema()
     catalog = default_catalog()
-    key = load_key(settings.pii.key, settings.pii_key_file)
-    vault = Vault(db, key)
+    keys = settings_keyring(settings)
+    vault = Vault(db, keys.current, keys.previous, reload=lambda: settings_keyring(settings))
     conversations = ConversationRepository(db)
     submissions = SubmissionRepository(db)
-    links = StatusLinks(key, settings.app.public_url)
+    links = StatusLinks(keys.current, settings.app.public_url, keys.previous)
     token = settings.rasa.token or (
         settings.rasa_token_file.read_text().strip() if settings.rasa_token_file.exists() else ""
     )

@@ -92,6 +92,7 @@ class ReviewDesk:
             "channel": submission.channel,
             "submitted_at": submission.submitted_at.isoformat(),
             "updated_at": submission.updated_at.isoformat(),
+            "purged_at": submission.purged_at.isoformat() if submission.purged_at else None,
             "fields": fields,
             "attachments": [
                 {

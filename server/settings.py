@@ -6,11 +6,13 @@ Variables are prefixed ``MINWON_`` and nested with ``__``, e.g. ``MINWON_DATABAS
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +52,17 @@ class PiiSection(BaseModel):
     # base64 of a 32-byte AES key; otherwise read (or created with mode 0600) at key_file.
     key: str = ""
     key_file: Path | None = None
+    # Older keys (base64) that still decrypt rows not yet re-encrypted (`minwon pii reencrypt`):
+    # a JSON list or comma-separated. Keys rotated in the key file are kept in <key_file>.previous.
+    previous_keys: Annotated[list[str], NoDecode] = []
+
+    @field_validator("previous_keys", mode="before")
+    @classmethod
+    def _key_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else text.replace(",", " ").split()
+        return value
 
 
 class OfficeSection(BaseModel):
@@ -123,6 +136,31 @@ class KioskSection(BaseModel):
     read_aloud: bool = True
 
 
+class RetentionSection(BaseModel):
+    """How long personal data is kept (``minwon retention purge``, run daily; server/retention.py).
+
+    - A submission decided (approved or rejected) ``closed_submission_days`` ago or more loses
+      its personal data: identifier vault rows, personal and identifier field values, the
+      transcript and the photos. The record itself (receipt, petition, status, language,
+      channel, dates, warning codes) stays for statistics, marked as purged.
+    - A conversation idle for more than ``conversation_days`` without an open submission loses
+      what no kept submission still needs: vault rows, photos, call-back requests (handled
+      ones, and open ones older than the limit) and its Rasa tracker events; its row goes too
+      unless a decided submission still refers to it.
+    - ``audit_years`` is how long the audit trail (the access log) is kept: at least 2 years for
+      a system that handles unique identifiers (안전성 확보조치 기준 §8). The purge command never
+      deletes or edits audit entries: the trail is append-only and hash-chained (``minwon audit
+      verify``); the purge only adds an entry with its counts.
+    """
+
+    closed_submission_days: int = Field(default=90, ge=1)
+    conversation_days: int = Field(default=30, ge=1)
+    audit_years: int = Field(default=2, ge=2)
+    # SQLAlchemy URL of Rasa's SQL tracker store (bot/endpoints.yml); default: the SQLite
+    # file scripts/run.sh gives Rasa, <var>/rasa-tracker.db.
+    tracker_db_url: str = ""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MINWON_", env_nested_delimiter="__", extra="ignore"
@@ -137,6 +175,7 @@ class Settings(BaseSettings):
     knowledge: KnowledgeSection = Field(default_factory=KnowledgeSection)
     widget: WidgetSection = Field(default_factory=WidgetSection)
     kiosk: KioskSection = Field(default_factory=KioskSection)
+    retention: RetentionSection = Field(default_factory=RetentionSection)
 
     @property
     def database_url(self) -> str:
@@ -145,6 +184,11 @@ class Settings(BaseSettings):
     @property
     def pii_key_file(self) -> Path:
         return self.pii.key_file or self.app.var_dir / "keys" / "pii.key"
+
+    @property
+    def pii_previous_keys_file(self) -> Path:
+        """Keys rotated out of the key file, one a line (var/keys/pii.previous)."""
+        return self.pii_key_file.with_suffix(".previous")
 
     @property
     def knowledge_dir(self) -> Path:
@@ -157,6 +201,10 @@ class Settings(BaseSettings):
     @property
     def rasa_token_file(self) -> Path:
         return self.app.var_dir / "keys" / "rasa-token"
+
+    @property
+    def tracker_db_url(self) -> str:
+        return self.retention.tracker_db_url or f"sqlite:///{self.app.var_dir / 'rasa-tracker.db'}"
 
 
 @lru_cache(maxsize=1)

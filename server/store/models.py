@@ -72,6 +72,8 @@ class Submission(Base):
     correction_started_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), nullable=True
     )
+    # When retention removed its personal data (server/retention.py): "개인정보 파기됨".
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Attachment(Base):

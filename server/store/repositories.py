@@ -68,6 +68,8 @@ class SubmissionView:
     decision_reason: str | None = None
     field_comments: dict[str, Any] = field(default_factory=dict)
     decided_by: str | None = None
+    # Set once retention removed its personal data: staff pages say "개인정보 파기됨".
+    purged_at: datetime | None = None
 
 
 def _view(row: Submission) -> SubmissionView:
@@ -86,6 +88,7 @@ def _view(row: Submission) -> SubmissionView:
         decision_reason=row.decision_reason,
         field_comments=dict(row.field_comments or {}),
         decided_by=row.decided_by,
+        purged_at=row.purged_at,
     )
 
 

@@ -197,3 +197,14 @@ def test_a_returned_petition_is_corrected_before_anything_else(client, rasa: Fak
     assert rasa.received[-1] == "/start_correction" + json.dumps({"receipt_no": receipt.receipt_no})
     client.post(f"/api/conversations/{conversation}/messages", json={"text": "hi again"})
     assert rasa.received[-1] == "hi again"  # only once
+
+
+def test_passport_number_in_free_text_never_reaches_rasa_but_a_receipt_number_does(
+    client, rasa: FakeRasa
+):
+    conversation = start(client)
+    url = f"/api/conversations/{conversation}/messages"
+    client.post(url, json={"text": "my passport is M12345678, receipt MW-20261121-ABC234"})
+    assert "12345678" not in rasa.received[-1]
+    assert rasa.received[-1].startswith("my passport is pii_ppt_")
+    assert rasa.received[-1].endswith(", receipt MW-20261121-ABC234")

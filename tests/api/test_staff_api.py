@@ -165,3 +165,21 @@ def test_staff_read_the_citizens_warnings_in_korean(client, desk):
     expected = container.catalog.warning_text("address.detail_missing", "ko")
     assert fields["address"]["warnings"] == [expected]
     assert fields["phone"]["warnings"] == []
+
+
+def test_a_purged_submission_says_so_on_the_desk(client, desk, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from server.retention import purge
+    from server.settings import RetentionSection
+
+    container, receipt_no, csrf = desk
+    url = f"/api/staff/submissions/{receipt_no}/decision"
+    assert client.post(url, json={"decision": "approve"}, headers=csrf).status_code == 200
+    later = datetime.now(UTC) + timedelta(days=91)
+    report = purge(container.db, f"sqlite:///{tmp_path}/none.db", RetentionSection(), later)
+    assert report.submissions_purged == 1
+    detail = client.get(f"/api/staff/submissions/{receipt_no}").json()
+    assert detail["purged_at"] is not None
+    assert detail["fields"]["applicant_name"]["value"] == ""
+    assert "보존 기간이 지나 파기됨" in client.get(f"/staff/submissions/{receipt_no}").text

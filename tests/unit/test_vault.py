@@ -66,3 +66,74 @@ def test_key_file_is_created_private(tmp_path):
     assert len(key) == 32
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert load_key("", key_file) == key
+
+
+# --- passport numbers in free text ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("my passport is M12345678", "M12345678"),
+        ("Passport no.: GB1234567, thanks", "GB1234567"),
+        ("여권번호 M12345678이에요", "M12345678"),
+        ("여권번호는M123A4567입니다", "M123A4567"),
+        ("护照号E12345678", "E12345678"),
+        ("我的护照号码是ｅ１２３４５６７８。", "E12345678"),
+        ("Số hộ chiếu của tôi là B1234567.", "B1234567"),
+        ("hộ chiếu: c12345678", "C12345678"),
+        ("หนังสือเดินทางเลขที่ AA1234567 ครับ", "AA1234567"),
+        ("เลขพาสปอร์ตM12345678ค่ะ", "M12345678"),
+    ],
+)
+def test_passport_numbers_in_free_text_become_tokens(vault, text, number):
+    scrubbed = vault.scrub("c1", text)
+    tokens = [m.group() for m in TOKEN.finditer(scrubbed)]
+    assert len(tokens) == 1 and tokens[0].startswith("pii_ppt_")
+    assert number not in scrubbed.upper() and number[-4:] not in scrubbed
+    assert vault.reveal(tokens[0]) == number
+    assert vault.masked(tokens[0]) == number[:2] + "*" * (len(number) - 4) + number[-2:]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # receipt numbers, however typed
+        "접수번호 MW-20261121-ABC234 조회해 주세요",
+        "receipt MW20261121-ABC234",
+        "mw20261121abc234 状态？",
+        "Mã hồ sơ MW-20261121-K7P2QZ",
+        "เลขที่รับเรื่อง MW20261121 ครับ",
+        # vehicle plates, phone numbers, postal codes
+        "차량번호 12가3456, 서울12가3456",
+        "车牌号 123가4567",
+        "전화 010-1234-5678 또는 01012345678",
+        "call +82 10 1234 5678 or 02-123-4567",
+        "Số điện thoại 0912345678",
+        "โทร 081-234-5678",
+        "우편번호 06236",
+        "postcode 04524, 邮编 100080",
+        # longer words, codes and addresses around letters + digits
+        "order ABC1234567 and AB12345678 and M1234567890",
+        "REF-M12345678 or M12345678-01 or X/A1234567",
+        "mail m1234567@example.com",
+        "model SM-G9910000 serial KR1234AB5678",
+    ],
+)
+def test_look_alikes_of_passport_numbers_stay(vault, text):
+    assert vault.scrub("c1", text) == text
+
+
+def test_a_passport_number_keeps_its_token_and_sits_beside_a_registration_number(vault):
+    text = vault.scrub("c1", "주민 900101-1234568 / 여권 M12345678")
+    assert [m.group(1) for m in TOKEN.finditer(text)] == ["rrn", "ppt"]
+    assert vault.scrub("c1", "m12345678") == text.split(" / 여권 ")[1]
+    assert vault.mask_tokens(text) == "주민 900101-1****** / 여권 M1*****78"
+
+
+def test_answering_the_passport_question_gives_a_passport_token(vault):
+    answer = vault.scrub("c1", "M12345678 입니다", whole=True)
+    assert answer.startswith("pii_ppt_") and answer.endswith(" 입니다")
+    assert vault.reveal_text(answer) == "M12345678 입니다"
+    mistyped = vault.scrub("c1", "M1234-5678", whole=True)
+    assert mistyped.startswith("pii_id_") and vault.reveal(mistyped) == "M1234-5678"
