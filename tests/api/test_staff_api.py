@@ -159,6 +159,30 @@ def test_audit_chain_detects_an_edit(client, desk):
     assert container.audit.verify() and "changed" in container.audit.verify()[0]
 
 
+def test_audit_verify_command_detects_a_deleted_entry(client, desk, settings, monkeypatch):
+    from typer.testing import CliRunner
+
+    from server.cli import app as cli
+    from server.settings import get_settings
+    from server.store.models import AuditEntry
+
+    container, receipt_no, _ = desk
+    for _ in range(3):
+        client.get(f"/api/staff/submissions/{receipt_no}")
+    monkeypatch.setenv("MINWON_APP__VAR_DIR", str(settings.app.var_dir))
+    get_settings.cache_clear()  # the CLI reads its settings from the environment
+    try:
+        assert CliRunner().invoke(cli, ["audit", "verify"]).exit_code == 0
+        with container.db.session() as session:
+            middle = session.query(AuditEntry).filter_by(action="view").first()
+            session.delete(middle)
+        result = CliRunner().invoke(cli, ["audit", "verify"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "changed or deleted" in result.output
+
+
 def test_staff_read_the_citizens_warnings_in_korean(client, desk):
     container, receipt_no, _ = desk
     fields = client.get(f"/api/staff/submissions/{receipt_no}").json()["fields"]
