@@ -30,7 +30,9 @@ def require_staff(request: Request, container: ContainerDep) -> StaffIdentity:
     if identity is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Sign in first.")
     if request.method not in _SAFE_METHODS and not hmac.compare_digest(
-        request.headers.get("x-csrf-token", ""), identity.csrf_token
+        # bytes: a header may hold any latin-1 text, and comparing non-ASCII str raises
+        request.headers.get("x-csrf-token", "").encode("latin-1", "replace"),
+        identity.csrf_token.encode(),
     ):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Missing or wrong CSRF token.")
     return identity

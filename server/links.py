@@ -29,7 +29,8 @@ class StatusLinks:
 
     def verify(self, receipt_no: str, token: str) -> bool:
         return any(
-            hmac.compare_digest(self._sign(secret, receipt_no), token or "")
+            # bytes: comparing non-ASCII str raises, and a link may carry anything
+            hmac.compare_digest(self._sign(secret, receipt_no).encode(), (token or "").encode())
             for secret in (self._secret, *self._previous)
         )
 

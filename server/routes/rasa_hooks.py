@@ -20,6 +20,8 @@ router = APIRouter(tags=["rasa"], include_in_schema=False)
 async def webhook(
     container: ContainerDep, action_call: Annotated[dict[str, Any], Body()]
 ) -> JSONResponse:
+    if not isinstance(action_call.get("tracker"), dict) or not action_call.get("next_action"):
+        return _malformed("/webhook")
     try:
         result = await container.executor.run(action_call)
     except ActionExecutionRejection as exc:
@@ -30,7 +32,20 @@ async def webhook(
     return JSONResponse(result.model_dump() if result else None)
 
 
-@router.post("/nlg")
-async def nlg(container: ContainerDep, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+@router.post("/nlg", response_model=None)
+async def nlg(
+    container: ContainerDep, body: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any] | JSONResponse:
     response = str(body.get("response") or body.get("template") or "")
-    return container.nlg.render(response, body.get("arguments") or {}, body.get("tracker") or {})
+    arguments, tracker = body.get("arguments") or {}, body.get("tracker") or {}
+    if not isinstance(arguments, dict) or not isinstance(tracker, dict):
+        return _malformed("/nlg")
+    if not isinstance(tracker.get("slots") or {}, dict):
+        return _malformed("/nlg")
+    return container.nlg.render(response, arguments, tracker)
+
+
+def _malformed(path: str) -> JSONResponse:
+    """Only Rasa calls these; a body of the wrong shape is a 400, never a crash."""
+    log.warning("malformed request to %s", path)
+    return JSONResponse({"error": "malformed request"}, status_code=400)

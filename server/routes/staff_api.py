@@ -142,7 +142,11 @@ async def document_html(receipt_no: str, staff: StaffDep, container: ContainerDe
     return HTMLResponse(_found(container.review.document, receipt_no, staff, "html"))
 
 
-@router.get("/submissions/{receipt_no}/document.pdf")
+@router.get(
+    "/submissions/{receipt_no}/document.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The form as a PDF."}},
+)
 async def document_pdf(receipt_no: str, staff: StaffDep, container: ContainerDep) -> Response:
     pdf = await run_in_threadpool(_found, container.review.document, receipt_no, staff, "pdf")
     return Response(
@@ -152,7 +156,11 @@ async def document_pdf(receipt_no: str, staff: StaffDep, container: ContainerDep
     )
 
 
-@router.get("/submissions/{receipt_no}/attachments/{attachment_id}")
+@router.get(
+    "/submissions/{receipt_no}/attachments/{attachment_id}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}, "description": "The photo."}},
+)
 async def attachment(
     receipt_no: str, attachment_id: str, staff: StaffDep, container: ContainerDep
 ) -> Response:

@@ -83,3 +83,14 @@ def test_nlg_answers_in_the_tracker_language(client):
         "channel": {"name": "rest"},
     }
     assert client.post("/nlg", json=body).json() == {"text": "感谢您的使用，祝您一天愉快。"}
+
+
+def test_malformed_bodies_from_rasa_are_400_not_500(client):
+    for path, body in (
+        ("/nlg", {"response": "utter_greet", "arguments": 5}),
+        ("/nlg", {"response": "utter_greet", "tracker": {"slots": 5}}),
+        ("/nlg", {"response": "utter_greet", "tracker": 3}),
+        ("/webhook", {"next_action": "action_submit_petition", "tracker": 3}),
+        ("/webhook", {"tracker": {}}),
+    ):
+        assert client.post(path, json=body).status_code == 400, (path, body)
