@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -107,9 +108,21 @@ def _locked(session: Session, receipt_no: str) -> Submission:
     return row
 
 
+# Called inside the transaction that changes a submission's status, with the session and the
+# row: what it adds to the session (an outbox entry, a notification) commits with the change
+# or not at all.
+StatusListener = Callable[[Session, Submission], None]
+
+
 class SubmissionRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self.listeners: list[StatusListener] = []
+
+    def _changed(self, session: Session, row: Submission) -> None:
+        session.flush()
+        for listener in self.listeners:
+            listener(session, row)
 
     @staticmethod
     def _new_receipt_no(now: datetime) -> str:
@@ -127,22 +140,22 @@ class SubmissionRepository:
             receipt_no = self._new_receipt_no(now)
             try:
                 with self._db.session() as session:
-                    session.add(
-                        Submission(
-                            receipt_no=receipt_no,
-                            idempotency_key=new.idempotency_key,
-                            petition_id=new.petition_id,
-                            status="submitted",
-                            language=new.language,
-                            channel=new.channel,
-                            conversation_id=new.conversation_id,
-                            fields=new.fields,
-                            warnings=new.warnings,
-                            transcript=new.transcript,
-                            submitted_at=now,
-                            updated_at=now,
-                        )
+                    row = Submission(
+                        receipt_no=receipt_no,
+                        idempotency_key=new.idempotency_key,
+                        petition_id=new.petition_id,
+                        status="submitted",
+                        language=new.language,
+                        channel=new.channel,
+                        conversation_id=new.conversation_id,
+                        fields=new.fields,
+                        warnings=new.warnings,
+                        transcript=new.transcript,
+                        submitted_at=now,
+                        updated_at=now,
                     )
+                    session.add(row)
+                    self._changed(session, row)
                 return Receipt(receipt_no, created=True)
             except IntegrityError:
                 existing = self._by_key(new.idempotency_key)
@@ -213,6 +226,7 @@ class SubmissionRepository:
             row.decided_by = actor
             row.correction_started_at = None
             row.updated_at = utcnow()
+            self._changed(session, row)
             return _view(row)
 
     def pending_correction(self, conversation_id: str) -> SubmissionView | None:
@@ -246,6 +260,7 @@ class SubmissionRepository:
             row.status = "resubmitted"
             row.field_comments = {}
             row.updated_at = utcnow()
+            self._changed(session, row)
             return _view(row)
 
 
