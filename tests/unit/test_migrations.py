@@ -3,6 +3,7 @@ migration (`alembic revision --autogenerate`) fails here."""
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
