@@ -80,8 +80,11 @@ class AttachmentsPort(Protocol):
 
 
 class KnowledgePort(Protocol):
-    def ask(self, question: str, language: str | None, petition: str | None) -> Any:
-        """A ``knowledge.answer.Answer``: the answer, its sources and how it was made."""
+    def ask(
+        self, question: str, language: str | None, petition: str | None, channel: str | None
+    ) -> Any:
+        """A ``knowledge.answer.Answer``: the answer, its sources and how it was made; an
+        unanswered question is recorded (guarded) with its channel (web, kiosk)."""
         ...
 
 

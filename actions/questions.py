@@ -36,9 +36,10 @@ class AnswerQuestion(Action):
         language = tracker.get_slot(slots.LANGUAGE)
         in_form = bool(tracker.active_loop_name)
         petition = tracker.get_slot(slots.PETITION) if in_form else None
+        channel = tracker.get_slot(slots.CHANNEL)
         try:
             answer = await asyncio.to_thread(
-                self.services.knowledge.ask, question, language, petition
+                self.services.knowledge.ask, question, language, petition, channel
             )
         except Exception:  # the knowledge base failing must not break the conversation
             log.exception("answering a question failed")

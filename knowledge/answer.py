@@ -51,6 +51,9 @@ class Answer:
     mode: Mode
     # How the answer came about (timings, confidence, check problems): for evaluation and logs.
     trace: dict[str, Any] = field(default_factory=dict)
+    # The question as the guard left it (personal data and steering cut out): what retrieval
+    # saw, and all that may be kept of it; empty when nothing askable was left.
+    guarded_question: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +72,7 @@ class _Context:
     petition: str | None
     trace: dict[str, Any]
     hits: list[Hit] = field(default_factory=list)
+    guarded: str = ""
 
 
 def _sources(hits: list[Hit]) -> list[Source]:
@@ -106,6 +110,7 @@ class Answerer:
         ctx = _Context(question, language, petition, trace={})
         answer = self._answer(ctx)
         answer.trace.update(ctx.trace, seconds=round(time.perf_counter() - started, 4))
+        answer.guarded_question = ctx.guarded
         log.info(
             "knowledge answer mode=%s language=%s sources=%s seconds=%.3f",
             answer.mode,
@@ -126,7 +131,7 @@ class Answerer:
         ctx.trace["injection_removed"] = guarded.injection_removed
         if guarded.empty:
             return self._refuse(ctx, "nothing to ask after the guard")
-        question = guarded.text
+        question = ctx.guarded = guarded.text
 
         # 2. retrieve, in the citizen's language, within the petition at hand when there is one.
         t = time.perf_counter()

@@ -6,12 +6,14 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from server.background import Periodic
 from server.container import Container, build_container
 from server.rasa_client import RasaClient, RasaGateway, RasaUnavailable
 from server.routes import (
@@ -23,6 +25,7 @@ from server.routes import (
     rasa_hooks,
     staff_admin,
     staff_api,
+    staff_insights,
     staff_pages,
     widget,
 )
@@ -53,6 +56,32 @@ def _warm_up(container: Container) -> None:
         logging.getLogger(__name__).exception("loading the knowledge base failed")
 
 
+def _start_handoff(container: Container) -> Periodic | None:
+    """The back-office hand-off worker, every poll_seconds (only when targets are set)."""
+    section, worker = container.settings.handoff, container.handoff.worker
+    if not section.targets:
+        return None
+    worker.stopping.clear()
+    task = Periodic("handoff", worker.run_once, section.poll_seconds, worker.stopping.set)
+    task.start()
+    return task
+
+
+def _start_notify(container: Container) -> Periodic | None:
+    """The e-mail/SMS notification worker, every poll_seconds (only when such a channel is on;
+    chat notices need no worker)."""
+    worker = container.notifications.worker
+    if worker is None:
+        return None
+    task = Periodic(
+        "notify",
+        lambda: worker.run_once(datetime.now(UTC)),
+        container.settings.notify.poll_seconds,
+    )
+    task.start()
+    return task
+
+
 def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(
@@ -67,7 +96,13 @@ def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = N
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.knowledge.warm_up:
             threading.Thread(target=_warm_up, args=(container,), daemon=True).start()
+        handoff = _start_handoff(container)
+        notify = _start_notify(container)
         yield
+        if handoff is not None:
+            await handoff.stop()
+        if notify is not None:
+            await notify.stop()
         if isinstance(container.rasa, RasaClient):
             await container.rasa.close()
 
@@ -110,6 +145,7 @@ def create_app(settings: Settings | None = None, *, rasa: RasaGateway | None = N
     app.include_router(widget.router)
     app.include_router(kiosk.router)
     app.include_router(staff_pages.router)
+    app.include_router(staff_insights.router)
     app.mount("/static", StaticFiles(directory=ROOT / "server" / "static"), name="static")
     app.add_middleware(SecurityHeaders, settings=settings)
     return app

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from actions import slots as slot_names
 from forms.catalog import Catalog
@@ -20,6 +20,10 @@ from server.display import shown_values
 from server.pii import Vault
 from server.rasa_client import RasaGateway
 from server.store.repositories import ConversationRepository, SubmissionRepository
+
+if TYPE_CHECKING:
+    from server.notify import ChatNotices
+    from server.store.notifications import ChatNotice
 
 _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_][\w]*)(?P<entities>\{.*\})?$", re.DOTALL)
 
@@ -47,6 +51,7 @@ class ChatService:
         vault: Vault,
         catalog: Catalog,
         allowed_intents: frozenset[str],
+        notices: ChatNotices | None = None,
     ) -> None:
         self.rasa = rasa
         self.conversations = conversations
@@ -54,6 +59,7 @@ class ChatService:
         self.vault = vault
         self.catalog = catalog
         self.allowed_intents = allowed_intents
+        self.notices = notices
 
     async def start(self, language: str | None, channel: str) -> tuple[str, Turn]:
         conversation_id = uuid.uuid4().hex
@@ -72,11 +78,16 @@ class ChatService:
         row = self.conversations.get(conversation_id)
         if row is None:
             raise UnknownConversation(conversation_id)
+        # Status changes of this conversation's petitions open the reply (server/notify.py).
+        pending = self.notices.pending(conversation_id) if self.notices else []
         if not row.active_form:
             returned = self.submissions.pending_correction(conversation_id)
             if returned is not None:  # staff sent it back: the correction comes first
+                if self.notices:  # and tells of the return itself: no separate notice
+                    self.notices.correction_started(returned.receipt_no)
                 opening = "/start_correction" + json.dumps({"receipt_no": returned.receipt_no})
-                return await self._turn(conversation_id, opening, row.language, row.channel)
+                turn = await self._turn(conversation_id, opening, row.language, row.channel)
+                return self._announced(turn, pending)
         if payload is not None:
             message = self._checked_payload(payload)
         else:
@@ -87,16 +98,32 @@ class ChatService:
             message = "/inform"
         whole = self._answering_identifier(row.active_form, row.requested_slot)
         message = self.vault.scrub(conversation_id, message, whole=whole)
-        return await self._turn(
+        turn = await self._turn(
             conversation_id, message, row.language, row.channel, attachments or []
         )
+        return self._announced(turn, pending)
 
     async def state(self, conversation_id: str) -> dict[str, Any]:
         if self.conversations.get(conversation_id) is None:
             raise UnknownConversation(conversation_id)
         return self._state(await self.rasa.tracker(conversation_id))
 
+    def notices_for(self, conversation_id: str, language: str) -> list[dict[str, Any]]:
+        """Pending status notices of the conversation, as messages, marked delivered: for a
+        citizen who opens the conversation again."""
+        if self.notices is None:
+            return []
+        return self.notices.deliver(self.notices.pending(conversation_id), language)
+
     # --- internals ---------------------------------------------------------------------------
+
+    def _announced(self, turn: Turn, pending: list[ChatNotice]) -> Turn:
+        """The turn with the notices in front, in the conversation's language after the turn
+        (marked delivered only once the turn succeeded)."""
+        if not pending or self.notices is None:
+            return turn
+        notices = self.notices.deliver(pending, turn.state["language"])
+        return replace(turn, messages=notices + turn.messages)
 
     def _checked_payload(self, payload: str) -> str:
         match = _PAYLOAD.match(payload.strip())

@@ -287,5 +287,116 @@ def pii_reencrypt(
     _reencrypt(batch_size)
 
 
+handoff = typer.Typer(help="Back-office hand-off of decided submissions.", no_args_is_help=True)
+app.add_typer(handoff, name="handoff")
+
+
+def _handoff():  # type: ignore[no-untyped-def]
+    """The hand-off service on the configured database, and its audit trail."""
+    from forms.catalog import default_catalog
+    from server.audit import AuditLog
+    from server.handoff import build_handoff
+    from server.pii import Vault, settings_keyring
+    from server.store.repositories import AttachmentRepository, SubmissionRepository
+
+    settings = get_settings()
+    db = _database()
+    keys = settings_keyring(settings)
+    audit = AuditLog(db)
+    service = build_handoff(
+        settings.handoff,
+        db,
+        SubmissionRepository(db),
+        default_catalog(),
+        Vault(db, keys.current, keys.previous),
+        AttachmentRepository(db),
+        audit,
+    )
+    return service, audit
+
+
+@handoff.command("run")
+def handoff_run() -> None:
+    """Sends every due hand-off once (the app also does it every poll_seconds)."""
+    service, _ = _handoff()
+    if not service.section.targets:
+        typer.echo("no hand-off targets configured (MINWON_HANDOFF__TARGETS): nothing to send")
+    report = service.worker.run_once()
+    typer.echo(f"hand-off: {report}")
+
+
+@handoff.command("redeliver")
+def handoff_redeliver(
+    receipt: str,
+    target: str = typer.Option(None, "--target", help="Only this target (its name)."),
+) -> None:
+    """Sends a submission's hand-offs again at the next pass (the receiver dedupes on the
+    delivery id, which stays the same)."""
+    from datetime import UTC, datetime
+
+    service, audit = _handoff()
+    rows = service.deliveries.for_receipt(receipt.strip().upper(), target)
+    if not rows:
+        typer.echo(
+            f"error: no hand-off of {receipt}" + (f" to {target}" if target else ""), err=True
+        )
+        raise typer.Exit(1)
+    now = datetime.now(UTC)
+    for row in rows:
+        service.deliveries.redeliver(row.receipt_no, row.id, now)
+        audit.record(
+            "cli", "redeliver", row.receipt_no, target=row.target, event=row.event, delivery=row.id
+        )
+        typer.echo(f"{row.receipt_no} {row.event} → {row.target}: queued again (was {row.state})")
+
+
+notify = typer.Typer(help="Citizen notifications by e-mail and SMS.", no_args_is_help=True)
+app.add_typer(notify, name="notify")
+
+
+@notify.command("run")
+def notify_run(
+    once: bool = typer.Option(False, "--once", help="One pass over due notifications, then exit."),
+) -> None:
+    """Sends due e-mail/SMS notifications, a pass every poll_seconds until stopped (the app
+    does the same in the background; both may run: a row is sent by one of them)."""
+    import time
+    from datetime import UTC, datetime
+
+    from forms.catalog import default_catalog
+    from server.links import StatusLinks
+    from server.notify import build_notifications
+    from server.pii import settings_keyring
+
+    settings = get_settings()
+    keys = settings_keyring(settings)
+    notifications = build_notifications(
+        settings.notify,
+        _database(),
+        default_catalog(),
+        MessageCatalog(settings.rasa.project_dir / "messages"),
+        settings.office,
+        StatusLinks(keys.current, settings.app.public_url, keys.previous),
+    )
+    worker = notifications.worker
+    if worker is None:
+        typer.echo(
+            "no e-mail or SMS channel configured (MINWON_NOTIFY__CHANNELS): chat notices need"
+            " no worker",
+            err=True,
+        )
+        raise typer.Exit(1)
+    while True:
+        report = worker.run_once(datetime.now(UTC))
+        if report or once:
+            typer.echo(
+                f"notifications: sent {report.sent}, retry later {report.retried},"
+                f" failed {report.failed}, no longer needed {report.skipped}"
+            )
+        if once:
+            return
+        time.sleep(settings.notify.poll_seconds)
+
+
 if __name__ == "__main__":
     app()

@@ -13,9 +13,11 @@ from actions.registry import build_actions
 from forms.catalog import Catalog, default_catalog
 from server.audit import AuditLog
 from server.chat import ChatService
+from server.handoff import Handoff, build_handoff
 from server.knowledge import KnowledgeService
 from server.links import StatusLinks
 from server.nlg import MessageCatalog, NaturalLanguage
+from server.notify import Notifications, build_notifications
 from server.pii import Vault, settings_keyring
 from server.rasa_client import RasaClient, RasaGateway
 from server.ratelimit import RateLimiter
@@ -29,6 +31,7 @@ from server.store.repositories import (
     CallbackRepository,
     ConversationRepository,
     SubmissionRepository,
+    UnansweredQuestionRepository,
 )
 
 
@@ -63,6 +66,8 @@ class Container:
     audit: AuditLog
     review: ReviewDesk
     knowledge: KnowledgeService
+    handoff: Handoff
+    notifications: Notifications
 
 
 def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Container:
@@ -83,13 +88,19 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
     callbacks = CallbackRepository(db)
     messages = MessageCatalog(settings.rasa.project_dir / "messages")
     nlg = NaturalLanguage(messages, catalog, settings.office, vault)
-    knowledge = KnowledgeService(settings, nlg.dont_know)
+    knowledge = KnowledgeService(settings, nlg.dont_know, UnansweredQuestionRepository(db))
     services = Services(
         catalog, vault, Petitions(submissions, links, callbacks), attachments, knowledge
     )
     for action in build_actions(services):
         executor.register_action(action)
     audit = AuditLog(db)
+    handoff = build_handoff(settings.handoff, db, submissions, catalog, vault, attachments, audit)
+    submissions.listeners.append(handoff.listener)
+    notifications = build_notifications(
+        settings.notify, db, catalog, messages, settings.office, links
+    )
+    submissions.listeners.append(notifications.listener)
     return Container(
         settings=settings,
         db=db,
@@ -108,6 +119,7 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
             vault,
             catalog,
             domain_intents(settings.rasa.project_dir / "domain"),
+            notices=notifications.chat,
         ),
         nlg=nlg,
         knowledge=knowledge,
@@ -116,5 +128,9 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
         per_client=RateLimiter(settings.chat.rate_per_client),
         staff=StaffAccounts(db),
         audit=audit,
-        review=ReviewDesk(submissions, catalog, vault, audit, attachments),
+        review=ReviewDesk(
+            submissions, catalog, vault, audit, attachments, deliveries=handoff.deliveries
+        ),
+        handoff=handoff,
+        notifications=notifications,
     )

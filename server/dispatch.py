@@ -11,11 +11,12 @@ sent again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 
 from server.store.db import Database
 
@@ -36,13 +37,22 @@ class Backoff:
 
 
 class DurableQueue:
-    """Rows of ``model`` (with id, state, attempts, next_attempt_at, last_error columns)."""
+    """Rows of ``model`` (with id, state, attempts, next_attempt_at, last_error columns);
+    ``where``: conditions that limit the rows this queue claims (e.g. some channels only)."""
 
-    def __init__(self, db: Database, model: Any, backoff: Backoff, lease: timedelta) -> None:
+    def __init__(
+        self,
+        db: Database,
+        model: Any,
+        backoff: Backoff,
+        lease: timedelta,
+        where: Sequence[ColumnElement[bool]] = (),
+    ) -> None:
         self.db = db
         self.model = model
         self.backoff = backoff
         self.lease = lease
+        self.where = tuple(where)
 
     def claim(self, now: datetime, limit: int = 20) -> list[int]:
         """Ids of due rows this worker now holds until ``now + lease``; a compare-and-set on
@@ -52,7 +62,7 @@ class DurableQueue:
         with self.db.session() as session:
             due = session.execute(
                 select(m.id, m.attempts, m.next_attempt_at)
-                .where(m.state == PENDING, m.next_attempt_at <= now)
+                .where(m.state == PENDING, m.next_attempt_at <= now, *self.where)
                 .order_by(m.next_attempt_at)
                 .limit(limit)
             ).all()
@@ -86,6 +96,15 @@ class DurableQueue:
                 row.state = FAILED
             else:
                 row.next_attempt_at = now + self.backoff.delay(row.attempts)
+
+    def fail(self, row_id: int, now: datetime, error: str) -> None:
+        """The row can never succeed (a receiver refused it for good): failed now, no retry."""
+        with self.db.session() as session:
+            session.execute(
+                update(self.model)
+                .where(self.model.id == row_id)
+                .values(state=FAILED, last_error=error[:2000])
+            )
 
     def again(self, row_id: int, now: datetime) -> None:
         """Staff asked to send it again (a redelivery): due now, attempts counted afresh."""

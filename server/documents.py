@@ -7,7 +7,7 @@ from typing import Any
 
 from forms.catalog import Catalog
 from forms.document import Copy, DocumentMeta, render_html, render_pdf
-from server.pii import Vault
+from server.pii import TOKEN, Vault
 from server.store.repositories import SubmissionView
 
 
@@ -22,6 +22,12 @@ def document_values(
             values[field.id] = (
                 vault.reveal(token) if copy == "staff" else vault.masked(token)
             ) or ""
+        elif isinstance(token, str) and TOKEN.search(token):
+            # An identifier typed into free text is a token in the store: whole on the staff
+            # copy, masked on the citizen's.
+            values[field.id] = (
+                vault.reveal_text(token) if copy == "staff" else vault.mask_tokens(token)
+            )
     return values
 
 

@@ -3,6 +3,9 @@
 Loading the embedding model and the GGUF takes a second or two, so nothing is loaded until the
 first question (or ``warm_up`` at start-up). An empty store is filled from the documents then;
 ``minwon knowledge ingest`` (run by ``make run``) keeps it in step with edited documents.
+
+A question answered with "I don't know" is recorded for the staff insights — the guarded text
+only (personal data and steering already cut out by ``knowledge.guard``), never what was typed.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from threading import Lock
+from typing import Protocol
 
 from knowledge.answer import Answer, Answerer
 from knowledge.corpus import load_guides
@@ -22,10 +26,22 @@ from server.settings import Settings
 log = logging.getLogger(__name__)
 
 
+class UnansweredLog(Protocol):
+    def add(self, question: str, language: str, petition_id: str | None, channel: str) -> None:
+        """Keeps a question the documents did not cover (already guarded)."""
+        ...
+
+
 class KnowledgeService:
-    def __init__(self, settings: Settings, dont_know: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        dont_know: Callable[[str], str],
+        unanswered: UnansweredLog | None = None,
+    ) -> None:
         self.settings = settings
         self.dont_know = dont_know
+        self.unanswered = unanswered
         self._store: KnowledgeStore | None = None
         self._retriever: Retriever | None = None
         self._answerer: Answerer | None = None
@@ -75,8 +91,23 @@ class KnowledgeService:
     def warm_up(self) -> None:
         self.answerer  # noqa: B018 - loads the models
 
-    def ask(self, question: str, language: str | None, petition: str | None) -> Answer:
-        return self.answerer.ask(question, language, petition)
+    def ask(
+        self,
+        question: str,
+        language: str | None,
+        petition: str | None,
+        channel: str | None = None,
+    ) -> Answer:
+        """``channel``: where the question came from (web, kiosk; "api" for the knowledge API)."""
+        answer = self.answerer.ask(question, language, petition)
+        if answer.mode == "dont_know" and answer.guarded_question and self.unanswered:
+            try:
+                self.unanswered.add(
+                    answer.guarded_question, answer.language, petition, channel or "web"
+                )
+            except Exception:  # recording must never cost the citizen the answer
+                log.exception("recording an unanswered question failed")
+        return answer
 
     def ingest(self, progress: bool = False) -> IngestReport:
         report = self.store.ingest(load_guides(self.settings.knowledge.documents_dir), progress)

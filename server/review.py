@@ -4,8 +4,8 @@ recorded in the audit trail."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from forms.catalog import Catalog
 from forms.fields import display
@@ -19,6 +19,10 @@ from server.store.repositories import (
     SubmissionRepository,
     SubmissionView,
 )
+
+if TYPE_CHECKING:
+    from server.handoff import Deliveries
+    from server.store.deliveries import DeliveryView
 
 
 class DecisionError(ValueError):
@@ -40,8 +44,10 @@ class ReviewDesk:
         vault: Vault,
         audit: AuditLog,
         attachments: AttachmentRepository,
+        deliveries: Deliveries | None = None,
     ) -> None:
         self.submissions = submissions
+        self.deliveries = deliveries
         self.catalog = catalog
         self.vault = vault
         self.audit = audit
@@ -114,6 +120,10 @@ class ReviewDesk:
             "audit": [
                 {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "detail": e.detail}
                 for e in self.audit.for_receipt(receipt_no)
+            ],
+            "deliveries": [
+                delivery_detail(d)
+                for d in (self.deliveries.for_receipt(receipt_no) if self.deliveries else [])
             ],
         }
 
@@ -198,6 +208,44 @@ class ReviewDesk:
             staff.username, decision.decision, receipt_no, reason=reason, fields=sorted(comments)
         )
         return decided
+
+    def redeliver(self, receipt_no: str, delivery_id: int, staff: StaffIdentity) -> dict[str, Any]:
+        """Sends a hand-off again at the worker's next pass (LookupError unless the delivery
+        is one of this submission's)."""
+        self.get(receipt_no)
+        if self.deliveries is None:
+            raise LookupError(delivery_id)
+        delivery = self.deliveries.redeliver(receipt_no, delivery_id, datetime.now(UTC))
+        self.audit.record(
+            staff.username,
+            "redeliver",
+            receipt_no,
+            target=delivery.target,
+            event=delivery.event,
+            delivery=delivery.id,
+        )
+        return delivery_detail(delivery)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+def delivery_detail(delivery: DeliveryView) -> dict[str, Any]:
+    """A hand-off row as staff see it."""
+    return {
+        "id": delivery.id,
+        "target": delivery.target,
+        "event": delivery.event,
+        "state": delivery.state,
+        "attempts": delivery.attempts,
+        "last_error": delivery.last_error,
+        "next_attempt_at": _iso(delivery.next_attempt_at) if delivery.state == "pending" else None,
+        "delivered_at": _iso(delivery.delivered_at),
+        "acknowledgement": delivery.acknowledgement,
+    }
 
 
 def parse_day(value: str | None) -> datetime | None:

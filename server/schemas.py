@@ -70,6 +70,8 @@ class TurnOut(BaseModel):
 
 class StateOut(BaseModel):
     state: State
+    # Status notices of the conversation's petitions not shown yet (server/notify.py).
+    messages: list[Message] = []
 
 
 class AttachmentOut(BaseModel):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,6 +161,146 @@ class RetentionSection(BaseModel):
     tracker_db_url: str = ""
 
 
+class BackoffSection(BaseModel):
+    """Retries of a durable queue (server/dispatch.py): the n-th failed attempt waits
+    first_seconds · factor^(n-1), at most max_seconds; after max_attempts the row is "failed"
+    (staff see it and can send it again)."""
+
+    first_seconds: float = Field(10.0, gt=0)
+    factor: float = Field(2.0, ge=1)
+    max_seconds: float = Field(3600.0, gt=0)
+    max_attempts: int = Field(20, ge=1)
+
+
+class HandoffTarget(BaseModel):
+    """A back-office endpoint that receives decided submissions (docs/handoff/README.md)."""
+
+    model_config = {"extra": "forbid"}
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    kind: Literal["http", "folder"]
+    # http: the receiver's URL; the package is POSTed there, signed with ``secret`` (HMAC-SHA256).
+    url: str = ""
+    secret: SecretStr = SecretStr("")
+    # folder: where <receipt>-<event>.json and .pdf are written (for systems that import files).
+    folder: Path | None = None
+    timeout_seconds: float = Field(10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _complete(self) -> HandoffTarget:
+        if self.kind == "http":
+            if not self.url.startswith(("http://", "https://")):
+                raise ValueError(f"hand-off target {self.name!r}: url must be http(s)://…")
+            if not self.secret.get_secret_value():
+                raise ValueError(f"hand-off target {self.name!r}: an HTTP target needs a secret")
+        elif self.folder is None:
+            raise ValueError(f"hand-off target {self.name!r}: a folder target needs folder")
+        return self
+
+
+class HandoffSection(BaseModel):
+    """Back-office hand-off (server/handoff.py): decided submissions go to each target from a
+    durable outbox, retried until acknowledged. No targets (the default): nothing is sent.
+
+    ``MINWON_HANDOFF__TARGETS='[{"name":"erp","kind":"http","url":"https://erp.city.go.kr/minwon",
+    "secret":"…"}]'``
+    """
+
+    targets: list[HandoffTarget] = []
+    # Submission statuses handed off: ["approved", "rejected"] sends every decided one.
+    events: list[Literal["approved", "rejected"]] = ["approved"]
+    poll_seconds: float = Field(10.0, gt=0)
+    backoff: BackoffSection = Field(default_factory=BackoffSection)
+    # A worker holds a row this long while sending it; a worker that died mid-send leaves it
+    # due again after the lease (longer than any target's timeout).
+    lease_seconds: float = Field(300.0, gt=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> HandoffSection:
+        names = [t.name for t in self.targets]
+        if len(names) != len(set(names)):
+            raise ValueError("hand-off target names must be unique")
+        slowest = max((t.timeout_seconds for t in self.targets), default=0)
+        if self.lease_seconds <= slowest:
+            raise ValueError("handoff lease_seconds must exceed every target's timeout_seconds")
+        return self
+
+
+class SmtpSection(BaseModel):
+    """The city's mail relay for e-mail notifications."""
+
+    host: str = ""
+    port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True
+    # Login, when the relay asks for one (only after STARTTLS when starttls is on).
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    # The From address, e.g. minwon@city.go.kr; the office's name (in the citizen's language)
+    # is its display name.
+    sender: str = ""
+    timeout_seconds: float = Field(30.0, gt=0)
+    # A CA bundle for a relay whose certificate a private CA signed (default: the system's).
+    ca_file: Path | None = None
+
+
+class SmsWebhookSection(BaseModel):
+    """An SMS gateway behind a webhook: the app POSTs {to, text, receipt_no, notification_id},
+    signed with ``secret`` (``X-Minwon-Signature: sha256=<HMAC-SHA256 of the body>``)."""
+
+    url: str = ""
+    secret: SecretStr = SecretStr("")
+    timeout_seconds: float = Field(10.0, gt=0)
+
+
+NOTIFY_CHANNELS = ("chat", "email", "sms")
+
+
+class NotifyBackoffSection(BackoffSection):
+    """Retries of e-mail/SMS notifications: 30 s, 1 min, 2 min … up to an hour, 12 attempts."""
+
+    first_seconds: float = Field(30.0, gt=0)
+    max_attempts: int = Field(12, ge=1)
+
+
+class NotifySection(BaseModel):
+    """Status changes told to the citizen (server/notify.py). "chat": in the chat when they
+    come back (and on the status page) — needs no server; "email" (SMTP) and "sms" (a
+    webhook) are sent by a worker from a durable queue, to the address in the submission.
+    ``MINWON_NOTIFY__CHANNELS=chat,email`` (or a JSON list)."""
+
+    channels: Annotated[list[str], NoDecode] = ["chat"]
+    smtp: SmtpSection = Field(default_factory=SmtpSection)
+    sms: SmsWebhookSection = Field(default_factory=SmsWebhookSection)
+    poll_seconds: float = Field(15.0, gt=0)
+    backoff: NotifyBackoffSection = Field(default_factory=NotifyBackoffSection)
+    # A worker holds a row this long while sending it (longer than any channel's timeout).
+    lease_seconds: float = Field(300.0, gt=0)
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _channel_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else text.replace(",", " ").split()
+        return value
+
+    @model_validator(mode="after")
+    def _configured(self) -> NotifySection:
+        unknown = set(self.channels) - set(NOTIFY_CHANNELS)
+        if unknown:
+            raise ValueError(f"unknown notification channels {sorted(unknown)}: {NOTIFY_CHANNELS}")
+        if "email" in self.channels and not (self.smtp.host and self.smtp.sender):
+            raise ValueError("the email channel needs notify.smtp.host and notify.smtp.sender")
+        if "sms" in self.channels and not (
+            self.sms.url.startswith(("http://", "https://")) and self.sms.secret.get_secret_value()
+        ):
+            raise ValueError("the sms channel needs notify.sms.url (http(s)://…) and a secret")
+        slowest = max(self.smtp.timeout_seconds, self.sms.timeout_seconds)
+        if self.lease_seconds <= slowest:
+            raise ValueError("notify lease_seconds must exceed the channels' timeout_seconds")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MINWON_", env_nested_delimiter="__", extra="ignore"
@@ -176,6 +316,8 @@ class Settings(BaseSettings):
     widget: WidgetSection = Field(default_factory=WidgetSection)
     kiosk: KioskSection = Field(default_factory=KioskSection)
     retention: RetentionSection = Field(default_factory=RetentionSection)
+    handoff: HandoffSection = Field(default_factory=HandoffSection)
+    notify: NotifySection = Field(default_factory=NotifySection)
 
     @property
     def database_url(self) -> str:

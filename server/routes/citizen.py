@@ -69,9 +69,14 @@ async def post_message(
 @router.get("/conversations/{conversation_id}", response_model=StateOut)
 async def get_conversation(conversation_id: str, container: ContainerDep) -> dict[str, object]:
     try:
-        return {"state": await container.chat.state(conversation_id)}
+        state = await container.chat.state(conversation_id)
     except UnknownConversation:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Unknown conversation.") from None
+    # A citizen opening the conversation again hears of their petitions' status changes.
+    return {
+        "state": state,
+        "messages": container.chat.notices_for(conversation_id, state["language"]),
+    }
 
 
 @router.post(

@@ -27,6 +27,6 @@ async def ask(body: KnowledgeQuestion, request: Request, container: ContainerDep
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "Unknown petition.")
     limit_requests(container, request)
     answer = await asyncio.to_thread(
-        container.knowledge.ask, body.question, body.language, body.petition
+        container.knowledge.ask, body.question, body.language, body.petition, "api"
     )
     return answer.as_dict()

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from forms.document import korean_time
 from server.deps import ContainerDep
 from server.documents import submission_html, submission_pdf
+from server.notify import status_history
 from server.store.repositories import SubmissionView
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -39,6 +40,12 @@ async def status_page(
 ) -> HTMLResponse:
     submission = submission_by_link(container, receipt_no, token)
     lang = submission.language
+    history = status_history(
+        submission.submitted_at,
+        submission.status,
+        submission.updated_at,
+        container.notifications.repository.history(receipt_no),
+    )
     return templates.TemplateResponse(
         request,
         "status.html",
@@ -49,6 +56,14 @@ async def status_page(
             "t": lambda key: container.nlg.messages.phrase(key, lang),
             "document_url": f"/status/{receipt_no}/document?token={token}",
             "submitted_at": f"{korean_time(submission.submitted_at):%Y-%m-%d %H:%M} (KST)",
+            "history": [
+                (step, korean_time(at).isoformat(), f"{korean_time(at):%Y-%m-%d %H:%M}")
+                for step, at in history
+            ],
+            # The staff's reason for a rejection or a return: the citizen's own page.
+            "reason": submission.decision_reason
+            if submission.status in ("rejected", "returned")
+            else None,
         },
     )
 

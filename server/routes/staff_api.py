@@ -190,6 +190,14 @@ async def decide(
     return {"receipt_no": decided.receipt_no, "status": decided.status}
 
 
+@router.post("/submissions/{receipt_no}/deliveries/{delivery_id}/redeliver")
+async def redeliver(
+    receipt_no: str, delivery_id: int, staff: StaffDep, container: ContainerDep
+) -> dict[str, object]:
+    """Sends a back-office hand-off again at the worker's next pass (audited)."""
+    return _found(container.review.redeliver, receipt_no, delivery_id, staff)  # type: ignore[no-any-return]
+
+
 @router.get("/callbacks")
 async def callbacks(staff: StaffDep, container: ContainerDep) -> list[dict[str, object]]:
     return [

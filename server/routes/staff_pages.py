@@ -51,11 +51,17 @@ ACTION_LABELS = {
     "approve": "승인",
     "reject": "반려",
     "return": "보완 요청",
+    "handoff": "기관 시스템 전달",
+    "redeliver": "기관 시스템 다시 보내기",
 }
+# States of a back-office hand-off (server/handoff.py) on the submission page.
+DELIVERY_LABELS = {"pending": "대기", "done": "전달됨", "failed": "실패"}
 DONE_NOTICES = {
     "approve": "승인했습니다.",
     "reject": "반려했습니다.",
     "return": "보완을 요청했습니다. 민원인이 대화창에서 고친 뒤 다시 제출합니다.",
+    "redeliver": "기관 시스템으로 다시 보내도록 예약했습니다."
+    " 잠시 뒤 새로 고쳐 결과를 확인해 주세요.",
 }
 BUTTON_LABELS = {"affirm": "예 (확인)", "deny": "아니요", "cancel": "취소"}
 DATE_ERROR = "날짜는 YYYY-MM-DD 형식(예: 2026-11-21)으로 입력해 주세요."
@@ -95,6 +101,7 @@ templates.env.globals.update(
     channel_labels=CHANNEL_LABELS,
     role_labels=ROLE_LABELS,
     action_labels=ACTION_LABELS,
+    delivery_labels=DELIVERY_LABELS,
     open_statuses=OPEN_STATUSES,
 )
 

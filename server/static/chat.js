@@ -123,7 +123,7 @@
       this.pending = stored.pending || null;
       try {
         var data = await call(this.base, "GET", "/api/conversations/" + this.id);
-        this.state = data.state;
+        this._addBot(data.messages, data.state); // notices of status changes since the last visit
         this._changed();
         if (this.pending) this._deliver();
         return;

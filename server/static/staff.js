@@ -249,4 +249,24 @@
       ((wrongInput && (reason || comments[0])) || error).focus();
     });
   });
+
+  // --- back-office hand-off: send again ------------------------------------------------------
+
+  const redeliverError = document.getElementById("redeliver-error");
+  document.querySelectorAll("button[data-redeliver]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      const receipt = encodeURIComponent(button.dataset.receipt);
+      const url = `/api/staff/submissions/${receipt}/deliveries/${button.dataset.redeliver}/redeliver`;
+      const result = await api("POST", url);
+      if (result.status === 401) return signInAgain();
+      if (result.ok) {
+        location.assign(`${location.pathname}?done=redeliver`);
+        return;
+      }
+      button.disabled = false;
+      showError(redeliverError, result.message);
+      redeliverError.focus();
+    });
+  });
 })();

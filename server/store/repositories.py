@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 
 from actions.ports import SubmissionDraft
 from server.store.db import Database
-from server.store.models import Attachment, CallbackRequest, Conversation, Submission, utcnow
+from server.store.models import (
+    Attachment,
+    CallbackRequest,
+    Conversation,
+    Submission,
+    UnansweredQuestion,
+    utcnow,
+)
 
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed on a keypad
 
@@ -366,3 +373,19 @@ class CallbackRepository:
         with self._db.session() as session:
             query = select(CallbackRequest).where(CallbackRequest.status == "open")
             return list(session.scalars(query.order_by(CallbackRequest.created_at)))
+
+
+class UnansweredQuestionRepository:
+    """Questions the knowledge base answered with "I don't know", kept as the guard left them
+    (no personal data): staff see which procedure guides are missing (server/insights.py)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, question: str, language: str, petition_id: str | None, channel: str) -> None:
+        with self._db.session() as session:
+            session.add(
+                UnansweredQuestion(
+                    question=question, language=language, petition_id=petition_id, channel=channel
+                )
+            )
