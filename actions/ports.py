@@ -19,7 +19,8 @@ class SubmissionDraft:
     channel: str
     conversation_id: str
     fields: dict[str, Any]  # identifiers as vault tokens, never plain
-    warnings: dict[str, list[str]]
+    # {field id: [{"code", "params"}]}: what the citizen was warned about (forms.fields)
+    warnings: dict[str, list[dict[str, Any]]]
     transcript: list[dict[str, Any]]
 
 

@@ -9,11 +9,11 @@ from xml.etree import ElementTree
 import pytest
 from fastapi.testclient import TestClient
 
-from actions.ports import SubmissionDraft
 from server.app import container_of, create_app
 from server.routes.kiosk import qr_svg
 from server.settings import KioskSection, Settings
 from tests.api.conftest import FakeRasa
+from tests.fixtures.submissions import family_certificate_at_the_kiosk
 
 
 def page_config(html: str) -> dict:
@@ -27,28 +27,7 @@ def page_config(html: str) -> dict:
 @pytest.fixture
 def receipt(client: TestClient) -> str:
     """A submitted petition, stored the way the actions store one."""
-    container = container_of(client.app)
-    container.conversations.create("k1", "ko", "kiosk")
-    return container.submissions.submit(
-        SubmissionDraft(
-            idempotency_key="k1:1",
-            petition_id="family_relation_certificate",
-            language="ko",
-            channel="kiosk",
-            conversation_id="k1",
-            fields={
-                "applicant_name": "홍길동",
-                "applicant_rrn": container.vault.tokenize("k1", "rrn", "850505-2123456"),
-                "phone": "+821048217730",
-                "relation": "본인",
-                "certificate_kind": "일반",
-                "copies": 1,
-                "purpose": "관공서 제출용",
-            },
-            warnings={},
-            transcript=[],
-        )
-    ).receipt_no
+    return family_certificate_at_the_kiosk(container_of(client.app))
 
 
 def test_kiosk_page_renders_with_its_config(client: TestClient) -> None:

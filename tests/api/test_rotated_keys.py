@@ -7,37 +7,16 @@ import os
 
 from fastapi.testclient import TestClient
 
-from actions.ports import SubmissionDraft
 from server.app import container_of, create_app
 from server.pii import key_id
 from server.settings import PiiSection, Settings
 from tests.api.conftest import FakeRasa
+from tests.fixtures.submissions import family_certificate_at_the_kiosk
 
 
 def submit(client: TestClient) -> tuple[str, str]:
     container = container_of(client.app)
-    container.conversations.create("k1", "ko", "kiosk")
-    token = container.vault.tokenize("k1", "rrn", "850505-2123456")
-    receipt = container.submissions.submit(
-        SubmissionDraft(
-            idempotency_key="k1:1",
-            petition_id="family_relation_certificate",
-            language="ko",
-            channel="kiosk",
-            conversation_id="k1",
-            fields={
-                "applicant_name": "홍길동",
-                "applicant_rrn": token,
-                "phone": "+821048217730",
-                "relation": "본인",
-                "certificate_kind": "일반",
-                "copies": 1,
-                "purpose": "관공서 제출용",
-            },
-            warnings={},
-            transcript=[],
-        )
-    ).receipt_no
+    receipt = family_certificate_at_the_kiosk(container)
     return receipt, container.links.token(receipt)
 
 

@@ -6,8 +6,8 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from actions.ports import SubmissionDraft
 from server.app import container_of
+from tests.fixtures.submissions import DETAIL_MISSING, file_submission, registration_copy_fields
 
 PASSWORD = "correct horse battery staple"
 
@@ -16,32 +16,20 @@ PASSWORD = "correct horse battery staple"
 def desk(client: TestClient):
     container = container_of(client.app)
     container.staff.create(name := "reviewer1", PASSWORD, "reviewer")
-    container.conversations.create("c1", "en", "web")
     token = container.vault.tokenize("c1", "rrn", "900101-1234568")
-    receipt = container.submissions.submit(
-        SubmissionDraft(
-            idempotency_key="c1:1",
-            petition_id="resident_registration_copy",
-            language="en",
-            channel="web",
-            conversation_id="c1",
-            fields={
-                "applicant_name": "Maria Garcia",
-                "applicant_rrn": token,
-                "address": "서울특별시 종로구 세종대로 209",
-                "phone": "+821012345678",
-                "copy_type": "등본",
-                "copies": 1,
-                "purpose": "for my bank",
-            },
-            warnings={"address": [{"code": "address.detail_missing", "params": {}}]},
-            transcript=[{"who": "citizen", "text": f"my number is {token}"}],
-        )
+    receipt_no = file_submission(
+        container,
+        "resident_registration_copy",
+        "c1",
+        language="en",
+        fields=registration_copy_fields(token),
+        warnings=DETAIL_MISSING,
+        transcript=[{"who": "citizen", "text": f"my number is {token}"}],
     )
     response = client.post("/api/staff/session", json={"username": name, "password": PASSWORD})
     assert response.status_code == 200
     csrf = response.json()["csrf_token"]
-    return container, receipt.receipt_no, {"X-CSRF-Token": csrf}
+    return container, receipt_no, {"X-CSRF-Token": csrf}
 
 
 def api_routes(routes) -> list[APIRoute]:  # type: ignore[no-untyped-def]

@@ -18,13 +18,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select, update
 
-from actions.ports import SubmissionDraft
 from actions.questions import AnswerQuestion
-from forms.catalog import default_catalog
 from server.app import container_of
 from server.insights import office_day
 from server.store.models import Conversation, Submission, UnansweredQuestion, utcnow
-from tests.fixtures.petitions import example_values
+from tests.fixtures.submissions import examples, file_submission
 
 PASSWORD = "correct horse battery staple"
 RRN = "900101-1234568"
@@ -61,20 +59,14 @@ def settings(settings, knowledge_dir):  # type: ignore[no-untyped-def]
 
 
 def file_petition(container: Any, key: str, petition_id: str, **fields: Any) -> str:
-    container.conversations.create(key, "ko", "kiosk")
-    values = {**example_values(default_catalog().petition(petition_id)), **fields}
-    return container.submissions.submit(
-        SubmissionDraft(
-            idempotency_key=f"{key}:1",
-            petition_id=petition_id,
-            language="ko",
-            channel="kiosk",
-            conversation_id=key,
-            fields=values,
-            warnings={},
-            transcript=[{"who": "citizen", "text": f"{NAME} {PHONE} {EMAIL}"}],
-        )
-    ).receipt_no
+    return file_submission(
+        container,
+        petition_id,
+        key,
+        channel="kiosk",
+        fields=examples(petition_id, **fields),
+        transcript=[{"who": "citizen", "text": f"{NAME} {PHONE} {EMAIL}"}],
+    )
 
 
 @pytest.fixture

@@ -10,36 +10,28 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from actions.ports import SubmissionDraft
 from forms.catalog import default_catalog
 from server.app import container_of
 from server.routes.staff_pages import OFFICE_TZ, describe_line, safe_next
-from tests.fixtures.petitions import example_values
 from tests.fixtures.photos import camera_jpeg
+from tests.fixtures.submissions import examples, file_submission
 
 PASSWORD = "correct horse battery staple"
 RRN = "900101-1234568"
 
 
 def file_petition(container, conversation_id: str, petition_id: str, language: str, **fields):  # type: ignore[no-untyped-def]
-    container.conversations.create(conversation_id, language, "web")
-    values: dict[str, Any] = example_values(default_catalog().petition(petition_id))
-    values.update(fields)
-    return container.submissions.submit(
-        SubmissionDraft(
-            idempotency_key=f"{conversation_id}:1",
-            petition_id=petition_id,
-            language=language,
-            channel="web",
-            conversation_id=conversation_id,
-            fields=values,
-            warnings={},
-            transcript=[
-                {"who": "bot", "text": "주민등록번호를 알려 주세요.", "at": 1_795_000_000.0},
-                {"who": "citizen", "text": f"my number is {fields.get('applicant_rrn', '')}"},
-            ],
-        )
-    ).receipt_no
+    return file_submission(
+        container,
+        petition_id,
+        conversation_id,
+        language=language,
+        fields=examples(petition_id, **fields),
+        transcript=[
+            {"who": "bot", "text": "주민등록번호를 알려 주세요.", "at": 1_795_000_000.0},
+            {"who": "citizen", "text": f"my number is {fields.get('applicant_rrn', '')}"},
+        ],
+    )
 
 
 @pytest.fixture
@@ -62,21 +54,13 @@ def desk(client: TestClient) -> dict[str, Any]:
     # another conversation: neither is the submission's photo.
     stray = container.attachments.add("c-park", "image/jpeg", camera_jpeg(now), now)
     foreign = container.attachments.add("c-rrc", "image/jpeg", camera_jpeg(now), now)
-    parking = container.submissions.submit(
-        SubmissionDraft(
-            idempotency_key="c-park:1",
-            petition_id="illegal_parking_report",
-            language="ko",
-            channel="kiosk",
-            conversation_id="c-park",
-            fields={
-                **example_values(default_catalog().petition("illegal_parking_report")),
-                "photos": photos,
-            },
-            warnings={},
-            transcript=[],
-        )
-    ).receipt_no
+    parking = file_submission(
+        container,
+        "illegal_parking_report",
+        "c-park",
+        channel="kiosk",
+        fields=examples("illegal_parking_report", photos=photos),
+    )
     return {
         "container": container,
         "copy": copy,

@@ -26,8 +26,6 @@ from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
 from schemathesis.core.result import Ok
 
-from actions.ports import SubmissionDraft
-from forms.catalog import default_catalog
 from knowledge.guard import MAX_QUESTION_CHARS
 from server.app import container_of, create_app
 from server.deps import STAFF_COOKIE
@@ -40,8 +38,8 @@ from server.settings import (
     Settings,
 )
 from tests.api.conftest import FakeRasa
-from tests.fixtures.petitions import example_values
 from tests.fixtures.photos import camera_jpeg
+from tests.fixtures.submissions import DETAIL_MISSING, examples, file_submission
 from tests.fuzz.conftest import FuzzStats
 
 PASSWORD = "correct horse battery staple"
@@ -117,27 +115,19 @@ def seeded() -> Iterator[Target]:
     """Staff accounts, two submissions (one with photos), an open conversation, and a warm
     knowledge base (its first load would outlast a request's timeout)."""
     container = container_of(TARGET.app)
-    catalog = default_catalog()
     container.staff.create(TARGET.admin, PASSWORD, "admin")
     container.staff.create(TARGET.reviewer, PASSWORD, "reviewer")
 
     container.conversations.create("fuzz-copy", "en", "web")
     rrn = container.vault.tokenize("fuzz-copy", "rrn", "900101-1234568")
-    copy = container.submissions.submit(
-        SubmissionDraft(
-            idempotency_key="fuzz-copy:1",
-            petition_id="resident_registration_copy",
-            language="en",
-            channel="web",
-            conversation_id="fuzz-copy",
-            fields={
-                **example_values(catalog.petition("resident_registration_copy")),
-                "applicant_rrn": rrn,
-            },
-            # Stored as {code, params} (server/review.py), though the port says list[str].
-            warnings={"address": [{"code": "address.detail_missing", "params": {}}]},  # type: ignore[list-item]
-            transcript=[{"who": "citizen", "text": f"my number is {rrn}"}],
-        )
+    copy = file_submission(
+        container,
+        "resident_registration_copy",
+        "fuzz-copy",
+        language="en",
+        fields=examples("resident_registration_copy", applicant_rrn=rrn),
+        warnings=DETAIL_MISSING,
+        transcript=[{"who": "citizen", "text": f"my number is {rrn}"}],
     )
 
     container.conversations.create("fuzz-park", "ko", "kiosk")
@@ -146,17 +136,12 @@ def seeded() -> Iterator[Target]:
         container.attachments.add("fuzz-park", "image/jpeg", camera_jpeg(now + delta), now + delta)
         for delta in (timedelta(0), timedelta(minutes=2))
     ]
-    parking = container.submissions.submit(
-        SubmissionDraft(
-            idempotency_key="fuzz-park:1",
-            petition_id="illegal_parking_report",
-            language="ko",
-            channel="kiosk",
-            conversation_id="fuzz-park",
-            fields={**example_values(catalog.petition("illegal_parking_report")), "photos": photos},
-            warnings={},
-            transcript=[],
-        )
+    parking = file_submission(
+        container,
+        "illegal_parking_report",
+        "fuzz-park",
+        channel="kiosk",
+        fields=examples("illegal_parking_report", photos=photos),
     )
 
     container.conversations.create("fuzz-chat", "en", "web")  # its messages go to FakeRasa
@@ -164,7 +149,7 @@ def seeded() -> Iterator[Target]:
     container.knowledge.ask("How do I get a copy of my resident registration?", "en", None)
 
     TARGET.conversation_id = "fuzz-chat"
-    TARGET.receipts = [copy.receipt_no, parking.receipt_no]
+    TARGET.receipts = [copy, parking]
     TARGET.photos = photos
     yield TARGET
     _VAR.cleanup()

@@ -29,6 +29,7 @@ from server.store.repositories import (
     ConversationRepository,
     SubmissionRepository,
 )
+from tests.fixtures.submissions import registration_copy_fields
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 RETENTION = RetentionSection()  # 90 days after a decision, 30 days of conversation idleness
@@ -126,18 +127,6 @@ class World:
             return dict(rows.fetchall())
 
 
-def registration_copy(token: str) -> dict[str, Any]:
-    return {
-        "applicant_name": "Maria Garcia",
-        "applicant_rrn": token,
-        "address": "서울특별시 종로구 세종대로 209",
-        "phone": "+821012345678",
-        "copy_type": "등본",
-        "copies": 1,
-        "purpose": "for my bank",
-    }
-
-
 def parking_report(photos: list[str]) -> dict[str, Any]:
     return {
         "zone_type": "hydrant",
@@ -178,7 +167,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
         "approved",
         "c-approved",
         "resident_registration_copy",
-        registration_copy(token),
+        registration_copy_fields(token),
         warnings={
             "applicant_rrn": [{"code": "rrn.checksum", "params": {"birth": "1990-01-01"}}],
             "address": [{"code": "address.detail_missing", "params": {"road": "세종대로"}}],
@@ -208,7 +197,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
         "young",
         "c-young",
         "resident_registration_copy",
-        registration_copy(token),
+        registration_copy_fields(token),
         transcript=[{"who": "citizen", "text": token}],
     )
     w.submit(
@@ -223,7 +212,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
         cid = f"c-{status}"
         w.conversation(cid, days_ago(400))
         token = w.tokens[status] = w.vault.tokenize(cid, "rrn", RRN)
-        w.submit(status, cid, "resident_registration_copy", registration_copy(token))
+        w.submit(status, cid, "resident_registration_copy", registration_copy_fields(token))
         if status == "returned":
             w.decide(status, "return", days_ago(399))
         w.events(cid, days_ago(400), days_ago(400))
