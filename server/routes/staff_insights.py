@@ -16,8 +16,7 @@ from starlette.requests import Request
 from server.deps import ContainerDep
 from server.insights import Bucket, Period, gather, office_day
 from server.insights_report import Report, build, to_csv
-from server.review import parse_day
-from server.routes.staff_pages import DATE_ERROR, NO_STORE, StaffPageDep, page
+from server.routes.staff_pages import NO_STORE, StaffPageDep, filter_day, page
 from server.store.models import utcnow
 
 router = APIRouter(tags=["staff pages"], include_in_schema=False)
@@ -53,12 +52,7 @@ class InsightFilters:
         return Period(since, until), bucket
 
     def _day(self, name: str) -> date | None:
-        try:
-            moment = parse_day(getattr(self, name))  # the staff API's own parsing
-        except ValueError:
-            self.errors[name] = DATE_ERROR
-            return None
-        return moment.date() if moment else None
+        return filter_day(getattr(self, name), name, self.errors)
 
 
 def insight_filters(since: str = "", until: str = "", bucket: str = "") -> InsightFilters:

@@ -210,17 +210,22 @@ class QueueFilters:
         }
 
     def _day(self, name: str) -> date | None:
-        text = getattr(self, name)
-        try:
-            moment = parse_day(text)  # the staff API's own parsing
-        except ValueError:
-            self.errors[name] = DATE_ERROR
-            return None
-        return moment.date() if moment else None
+        return filter_day(getattr(self, name), name, self.errors)
 
     @property
     def active(self) -> bool:
         return any((self.status, self.petition, self.language, self.since, self.until, self.q))
+
+
+def filter_day(text: str, name: str, errors: dict[str, str]) -> date | None:
+    """A YYYY-MM-DD filter field parsed as the staff API parses it; a bad one is noted in
+    ``errors`` under its name."""
+    try:
+        moment = parse_day(text)
+    except ValueError:
+        errors[name] = DATE_ERROR
+        return None
+    return moment.date() if moment else None
 
 
 def _office_midnight(day: date) -> datetime:
