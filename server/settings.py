@@ -17,6 +17,15 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def word_list(value: object) -> object:
+    """A list setting from the environment: a JSON list, or words separated by commas or
+    spaces (``chat,email`` or ``["chat", "email"]``)."""
+    if isinstance(value, str):
+        text = value.strip()
+        return json.loads(text) if text.startswith("[") else text.replace(",", " ").split()
+    return value
+
+
 class AppSection(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
@@ -59,10 +68,7 @@ class PiiSection(BaseModel):
     @field_validator("previous_keys", mode="before")
     @classmethod
     def _key_list(cls, value: object) -> object:
-        if isinstance(value, str):
-            text = value.strip()
-            return json.loads(text) if text.startswith("[") else text.replace(",", " ").split()
-        return value
+        return word_list(value)
 
 
 class OfficeSection(BaseModel):
@@ -279,10 +285,7 @@ class NotifySection(BaseModel):
     @field_validator("channels", mode="before")
     @classmethod
     def _channel_list(cls, value: object) -> object:
-        if isinstance(value, str):
-            text = value.strip()
-            return json.loads(text) if text.startswith("[") else text.replace(",", " ").split()
-        return value
+        return word_list(value)
 
     @model_validator(mode="after")
     def _configured(self) -> NotifySection:
