@@ -5,6 +5,7 @@ styles cannot reach it). ``/`` shows the embedding on a page of the app's own.""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter, Query
@@ -21,6 +22,12 @@ router = APIRouter(tags=["widget"], include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 
 
+@lru_cache(maxsize=1)
+def _loader_source() -> str:
+    """Read once: every page view of every city page that embeds the widget asks for it."""
+    return (ROOT / "server" / "templates" / "widget-loader.js").read_text(encoding="utf-8")
+
+
 @router.get("/widget.js")
 async def loader(container: ContainerDep) -> Response:
     """The loader with its button labels in every language; cached briefly so that city
@@ -29,9 +36,8 @@ async def loader(container: ContainerDep) -> Response:
     labels = {
         lang: {"open": t["ui_open_chat"], "title": t["ui_chat_title"]} for lang, t in texts.items()
     }
-    source = (ROOT / "server" / "templates" / "widget-loader.js").read_text(encoding="utf-8")
     return Response(
-        source.replace("__MINWON_LABELS__", json.dumps(labels, ensure_ascii=False)),
+        _loader_source().replace("__MINWON_LABELS__", json.dumps(labels, ensure_ascii=False)),
         media_type="text/javascript",
         headers={"Cache-Control": "public, max-age=300"},
     )
