@@ -55,6 +55,9 @@ wait_for rasa "http://127.0.0.1:$RASA_PORT/status?token=$token" "${pids[0]}"
 cat <<MSG
 
   Minwon is running (ready in $(( $(date +%s) - started )) s).
+    Front page         http://$HOST:$APP_PORT/            (the web widget embedded)
+    Kiosk              http://$HOST:$APP_PORT/kiosk
+    Staff review desk  http://$HOST:$APP_PORT/staff       (accounts: minwon staff create-user)
     Citizen chat API   http://$HOST:$APP_PORT/api/conversations
     API docs           http://$HOST:$APP_PORT/docs
     Health             http://$HOST:$APP_PORT/healthz
