@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -42,6 +42,10 @@ class Database:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Replicas starting together migrate one after the other (the lock ends with
+                # the transaction); the later ones find the schema at head.
+                connection.execute(text("SELECT pg_advisory_xact_lock(7273411)"))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 

@@ -158,6 +158,7 @@ def test_audit_verify_command_detects_a_deleted_entry(client, desk, settings, mo
     for _ in range(3):
         client.get(f"/api/staff/submissions/{receipt_no}")
     monkeypatch.setenv("MINWON_APP__VAR_DIR", str(settings.app.var_dir))
+    monkeypatch.setenv("MINWON_DATABASE__URL", settings.database.url)
     get_settings.cache_clear()  # the CLI reads its settings from the environment
     try:
         assert CliRunner().invoke(cli, ["audit", "verify"]).exit_code == 0
