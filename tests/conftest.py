@@ -14,8 +14,10 @@ from server.settings import (
     RasaSection,
     Settings,
 )
-from tests.servers import _migrated_template, database_url, postgres, redis  # noqa: F401
 from tests.stack import stack  # noqa: F401  (the real system, for tests marked rasa)
+
+# Real PostgreSQL and Redis servers for the session (tests/servers.py).
+pytest_plugins = ["tests.servers"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
