@@ -145,12 +145,13 @@ async def run_load(
     seconds: float,
     think: float = 0.0,
     petitions: tuple[str, ...] = PETITIONS,
+    languages: tuple[str, ...] = LANGUAGES,
     seed: int = 7,
 ) -> list[Conversation]:
     """``count`` conversations, ``concurrency`` at a time, none started after ``seconds``."""
     loopback_only(base_url)
     rng = random.Random(seed)
-    plan = [(rng.choice(petitions), LANGUAGES[i % len(LANGUAGES)]) for i in range(count)]
+    plan = [(rng.choice(petitions), languages[i % len(languages)]) for i in range(count)]
     deadline = time.monotonic() + seconds
     give_up = deadline + 120  # a started conversation may finish after the last one starts
     gate = asyncio.Semaphore(concurrency)
@@ -168,7 +169,11 @@ async def run_load(
 
 
 async def rasa_direct(
-    rasa_url: str, scripts: list[list[dict[str, Any]]], concurrency: int, language: str = "en"
+    rasa_url: str,
+    scripts: list[list[dict[str, Any]]],
+    concurrency: int,
+    language: str = "en",
+    think: float = 0.0,
 ) -> list[list[float]]:
     """Replays each script (the message bodies a citizen sent) to Rasa's REST channel with a
     new sender id and the metadata the app sends: the same bot, no app and no proxy."""
@@ -185,6 +190,8 @@ async def rasa_direct(
             async with gate:
                 for message in [{"text": opening}, *script]:
                     text = message.get("payload") or message.get("text")
+                    if think and times:
+                        await asyncio.sleep(random.uniform(0.5, 1.5) * think)
                     started = time.perf_counter()
                     response = await http.post(
                         "/webhooks/rest/webhook",

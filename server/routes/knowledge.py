@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 
 from knowledge.guard import MAX_QUESTION_CHARS
 from server.deps import ContainerDep
@@ -14,8 +14,15 @@ from server.schemas import KnowledgeAnswer, KnowledgeQuestion
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
 
 
+# Where an answer's time went, as a Server-Timing header (browsers' developer tools and the
+# benchmarks read it): the pipeline's own step timings, never any text.
+TIMINGS = {"retrieval": "retrieval_seconds", "llm": "llm_seconds", "total": "seconds"}
+
+
 @router.post("/ask", response_model=KnowledgeAnswer)
-async def ask(body: KnowledgeQuestion, request: Request, container: ContainerDep) -> object:
+async def ask(
+    body: KnowledgeQuestion, request: Request, response: Response, container: ContainerDep
+) -> object:
     if len(body.question) > MAX_QUESTION_CHARS:
         raise HTTPException(
             status.HTTP_413_CONTENT_TOO_LARGE,
@@ -29,4 +36,10 @@ async def ask(body: KnowledgeQuestion, request: Request, container: ContainerDep
     answer = await asyncio.to_thread(
         container.knowledge.ask, body.question, body.language, body.petition, "api"
     )
+    timings = [
+        f"{name};dur={1000 * float(answer.trace[key]):.1f}"
+        for name, key in TIMINGS.items()
+        if key in answer.trace
+    ]
+    response.headers["Server-Timing"] = ", ".join(timings)
     return answer.as_dict()

@@ -29,6 +29,9 @@ def test_a_question_gets_an_answer_with_sources(client):
     assert "600" in body["answer"]
     assert body["sources"][0]["id"] == "seal_certificate"
     assert set(body["sources"][0]) == {"id", "title", "url", "snippet"}
+    # Where the time went, for operators and the benchmarks: step names and durations only.
+    timing = reply.headers["server-timing"]
+    assert timing.startswith("retrieval;dur=") and "total;dur=" in timing and "llm" not in timing
 
 
 def test_the_language_is_detected_and_the_petition_respected(client):

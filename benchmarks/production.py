@@ -1,0 +1,237 @@
+"""The production shape, measured: chat latency through nginx → app → Rasa against Rasa's own
+REST channel, LLM throughput through the app against llama.cpp's server, memory of every process.
+
+    .venv/bin/python -m benchmarks.production [--levels 1,10,50,100] [--think 1.0]
+
+Starts the topology (deploy/topology.py) on free loopback ports. For each number of concurrent
+conversations, simulated citizens (benchmarks/load.py) file a general petition in English
+through nginx; right after, the messages they sent are replayed with the same concurrency and
+pauses straight to one Rasa server's REST channel (the same bot: its actions and texts still
+come from the app; no app in front, no proxy). Side by side in one run, so that the ratio holds
+on a noisy machine. Turns need no LLM. Then questions are asked through the app
+(/api/knowledge/ask via nginx) and the same prompts sent to the llama.cpp server directly.
+Writes benchmarks/results/production.json and prints the README table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.load import percentile, rasa_direct, run_load, summary
+from deploy.topology import Ports, Topology
+
+RESULTS = Path(__file__).parent / "results" / "production.json"
+QUESTIONS = [
+    ("How much is a seal certificate at the counter?", "en"),
+    ("인감증명서 발급 수수료는 얼마예요?", "ko"),
+    ("How long do I have to report a move-in?", "en"),
+    ("Who can get my family relation certificate for me?", "en"),
+    ("Can a proxy get a resident registration copy?", "en"),
+    ("外国人住址变更要在几天内申报？", "zh"),
+    ("Giấy chứng nhận con dấu giá bao nhiêu?", "vi"),
+    ("ขอสำเนาทะเบียนผู้พำนักต้องใช้อะไรบ้าง", "th"),
+]
+
+
+def latency(topology: Topology, levels: list[int], think: float) -> list[dict[str, Any]]:
+    rows = []
+    for level in levels:
+        count = max(level, 5)
+        started = time.monotonic()
+        conversations = asyncio.run(
+            run_load(
+                topology.url,
+                concurrency=level,
+                count=count,
+                seconds=600,
+                think=think,
+                petitions=("general_petition",),
+                languages=("en",),
+            )
+        )
+        app = summary(conversations)
+        app_seconds = time.monotonic() - started
+        scripts = [c.sent for c in conversations if c.receipt_no]
+        started = time.monotonic()
+        direct = asyncio.run(
+            rasa_direct(topology.rasa_urls[0], scripts, concurrency=level, think=think)
+        )
+        turns = [t for times in direct for t in times]
+        row = {
+            "concurrent": level,
+            "conversations": count,
+            "completed": app["completed"],
+            "app_turns": app["turns"],
+            "app_p50_ms": app["turn_p50_ms"],
+            "app_p95_ms": app["turn_p95_ms"],
+            "rasa_turns": len(turns),
+            "rasa_p50_ms": round(1000 * percentile(turns, 0.5), 1),
+            "rasa_p95_ms": round(1000 * percentile(turns, 0.95), 1),
+            "app_run_s": round(app_seconds, 1),
+            "rasa_run_s": round(time.monotonic() - started, 1),
+        }
+        row["ratio_p50"] = round(row["app_p50_ms"] / row["rasa_p50_ms"], 2)
+        row["ratio_p95"] = round(row["app_p95_ms"] / row["rasa_p95_ms"], 2)
+        print(row, flush=True)
+        rows.append(row)
+    return rows
+
+
+def llm_throughput(topology: Topology) -> dict[str, Any]:
+    """Tokens per second of generation seen by a citizen of the app, against the same prompts
+    sent to llama.cpp's server by hand (temperature 0: the same tokens both ways)."""
+    from knowledge.compose import LABELS, completion_prompt
+    from knowledge.guard import guard
+    from server.knowledge import KnowledgeService
+    from server.settings import Settings
+
+    env = topology.app_environment()
+    settings = Settings()
+    k = settings.knowledge
+    k.chroma_url, k.records_url = env["MINWON_KNOWLEDGE__CHROMA_URL"], env["MINWON_DATABASE__URL"]
+    k.llm, k.warm_up = "none", False
+    settings.app.var_dir = topology.var
+    local = KnowledgeService(settings, lambda language: "")
+    llm = httpx.Client(base_url=env["MINWON_KNOWLEDGE__LLM"], timeout=120)
+    app = httpx.Client(base_url=topology.url, timeout=120)
+    rows = []
+    for port in topology.ports.apps:  # every replica loads its models and tokenizers first
+        for question, language in QUESTIONS:
+            httpx.post(
+                f"http://127.0.0.1:{port}/api/knowledge/ask",
+                json={"question": question, "language": language},
+                timeout=120,
+            )
+    for question, language in [*QUESTIONS[:1], *QUESTIONS]:  # the first one warms llama.cpp
+        t = time.perf_counter()
+        reply = app.post("/api/knowledge/ask", json={"question": question, "language": language})
+        app_seconds = time.perf_counter() - t
+        answer = reply.json()
+        timing = server_timing(reply.headers.get("server-timing", ""))
+        found = local.answerer.retriever.search(guard(question).text, language, None)
+        if not found.confident:
+            continue
+        stops = ["\n\n", f"{LABELS[language]['question']}:", f"\n{LABELS[language]['answer']}"]
+        body = {
+            "prompt": completion_prompt(guard(question).text, language, found.hits),
+            "max_tokens": k.max_tokens,
+            "stop": stops,
+            "temperature": 0.0,
+            "repeat_penalty": 1.1,
+        }
+        t = time.perf_counter()
+        out = llm.post("/completions", json=body).json()
+        direct_seconds = time.perf_counter() - t
+        tokens = int(out["usage"]["completion_tokens"])
+        rows.append(
+            {
+                "question": question,
+                "tokens": tokens,
+                "app_s": round(app_seconds, 3),
+                "app_llm_s": round(timing.get("llm", 0.0), 3),
+                "app_retrieval_s": round(timing.get("retrieval", 0.0), 3),
+                "direct_s": round(direct_seconds, 3),
+                "mode": answer["mode"],
+                # When the app answered with the model's words, they are the same words.
+                "same_text": answer["mode"] != "llm"
+                or answer["answer"] == " ".join(out["choices"][0]["text"].split()),
+            }
+        )
+    rows = rows[1:]
+    tokens = sum(r["tokens"] for r in rows)
+    generation_rate = tokens / sum(r["app_llm_s"] for r in rows)
+    answer_rate = tokens / sum(r["app_s"] for r in rows)
+    direct_rate = tokens / sum(r["direct_s"] for r in rows)
+    return {
+        "questions": len(rows),
+        "tokens": tokens,
+        # The model's generation as the app sees it (its client, HTTP to llama.cpp, parsing)...
+        "app_generation_tokens_per_s": round(generation_rate, 1),
+        # ...and per whole answer (guard, retrieval, quoting and the check included).
+        "app_answer_tokens_per_s": round(answer_rate, 1),
+        "llama_cpp_tokens_per_s": round(direct_rate, 1),
+        "ratio": round(generation_rate / direct_rate, 3),
+        "ratio_whole_answer": round(answer_rate / direct_rate, 3),
+        "threads": topology.llm_threads,
+        "rows": rows,
+    }
+
+
+def server_timing(header: str) -> dict[str, float]:
+    """``retrieval;dur=12.5, llm;dur=300`` → seconds per step."""
+    steps = {}
+    for part in header.split(","):
+        name, _, duration = part.strip().partition(";dur=")
+        if duration:
+            steps[name] = float(duration) / 1000
+    return steps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.production", description=__doc__)
+    parser.add_argument("--levels", default="1,10,50,100")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause before a message (s)")
+    parser.add_argument("--model", default=os.environ.get("MINWON_RASA_MODEL", ""))
+    parser.add_argument("--llm-threads", type=int, default=2)
+    args = parser.parse_args()
+    if not args.model:
+        parser.error("--model or MINWON_RASA_MODEL (scripts/train.sh prints it)")
+    var = Path(tempfile.mkdtemp(prefix="minwon-bench-"))
+    var.chmod(0o711)
+    started = time.monotonic()
+    topology = Topology(
+        var,
+        args.model,
+        Ports.free(),
+        llm_threads=args.llm_threads,
+        app_env={"MINWON_CHAT__RATE_PER_CLIENT": "1000000"},
+    )
+    topology.start()
+    start_seconds = time.monotonic() - started
+    try:
+        memory_idle = topology.memory()
+        rows = latency(topology, [int(x) for x in args.levels.split(",")], args.think)
+        memory_loaded = topology.memory()
+        llm = llm_throughput(topology)
+        print({k: v for k, v in llm.items() if k != "rows"}, flush=True)
+    finally:
+        topology.stop()
+    result = {
+        "measured_at": datetime.now().isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "topology_start_s": round(start_seconds, 1),
+        "think_s": args.think,
+        "chat_latency": rows,
+        "llm": llm,
+        "memory_mb": {"after_start": memory_idle, "after_load": memory_loaded},
+    }
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    print(table(result))
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        "| concurrent | app p50 / p95 ms | Rasa REST p50 / p95 ms | ratio p50 / p95 |",
+        "|---|---|---|---|",
+    ]
+    for r in result["chat_latency"]:
+        lines.append(
+            f"| {r['concurrent']} | {r['app_p50_ms']} / {r['app_p95_ms']} "
+            f"| {r['rasa_p50_ms']} / {r['rasa_p95_ms']} | {r['ratio_p50']} / {r['ratio_p95']} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
