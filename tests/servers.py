@@ -57,9 +57,7 @@ def _migrated_template(request: pytest.FixtureRequest) -> str | None:
 
 
 @pytest.fixture
-def database_url(
-    request: pytest.FixtureRequest, _migrated_template: str | None
-) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, _migrated_template: str | None) -> Iterator[str]:
     """The app database for one test: '' (= SQLite under the test's var dir) or a new
     PostgreSQL database."""
     if _migrated_template is None:
