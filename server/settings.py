@@ -104,7 +104,8 @@ class KnowledgeSection(BaseModel):
     # "use-m" (packaged USE multilingual), "minilm", "hashing" (tests), or any
     # sentence-transformers model name (from the local cache) or directory.
     embedder: str = "use-m"
-    # "gemma3-270m" (packaged), "smollm2-135m" (packaged), a GGUF path, or "none" (extractive only).
+    # "gemma3-270m" (packaged), "smollm2-135m" (packaged), a GGUF path, the URL of an
+    # OpenAI-compatible server (http://llm:8080/v1), or "none" (extractive only).
     llm: str = "gemma3-270m"
     llm_threads: int = 1
     # How the model is prompted: "auto" (a GGUF's chat template if it has one; completion-style
