@@ -72,16 +72,25 @@ def test_killing_a_rasa_and_an_app_mid_run_loses_no_conversation(topology: Topol
     killed: dict[str, float] = {}
 
     def kill_later() -> None:
-        time.sleep(8)
+        time.sleep(5)
         topology.kill("rasa-1")
         killed["rasa-1"] = round(time.monotonic() - started, 1)
-        time.sleep(6)
+        time.sleep(4)
         topology.kill("app-1")
         killed["app-1"] = round(time.monotonic() - started, 1)
 
     killer = threading.Thread(target=kill_later)
     killer.start()
-    conversations = asyncio.run(run_load(topology.url, concurrency=6, count=12, seconds=90))
+    # In a thread of its own: another test (Playwright's sync API) may hold this thread's loop.
+    outcome: dict[str, list] = {}
+    loader = threading.Thread(
+        target=lambda: outcome.update(
+            done=asyncio.run(run_load(topology.url, concurrency=6, count=18, seconds=90))
+        )
+    )
+    loader.start()
+    loader.join()
+    conversations = outcome["done"]
     killer.join()
     report = summary(conversations)
     report["killed_at_s"] = killed
@@ -108,8 +117,8 @@ def test_killing_a_rasa_and_an_app_mid_run_loses_no_conversation(topology: Topol
     # Both kills happened while citizens were still talking.
     assert set(killed) == {"rasa-1", "app-1"} and report["seconds"] > killed["app-1"]
     assert report["failed"] == [], report
-    assert report["completed"] == 12, report
+    assert report["completed"] == 18, report
     assert report["duplicate_receipts"] == 0
-    assert len(stored) == 12 and per_conversation == []
+    assert len(stored) == 18 and per_conversation == []
     for name in ("rasa-1", "app-1"):  # back for the other tests
         topology.restart(name)
