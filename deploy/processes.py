@@ -110,6 +110,27 @@ class Process:
             return ""
 
 
+def rasa_run_command(rasa: Path, model: str, endpoints: str, token: str, port: int) -> list[str]:
+    """``rasa run`` serving ``model`` on 127.0.0.1:``port`` over REST and the HTTP API."""
+    return [
+        str(rasa),
+        "run",
+        "--model",
+        model,
+        "--endpoints",
+        endpoints,
+        "--credentials",
+        "bot/credentials.yml",
+        "--enable-api",
+        # "=" form: a token may start with "-", which argparse takes for an option.
+        f"--auth-token={token}",
+        "-i",
+        "127.0.0.1",
+        "-p",
+        str(port),
+    ]
+
+
 def _running_as_root() -> bool:
     return os.geteuid() == 0
 

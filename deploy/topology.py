@@ -26,7 +26,15 @@ from pathlib import Path
 
 import jinja2
 
-from deploy.processes import Postgres, Process, Redis, free_port, http_ok, port_open
+from deploy.processes import (
+    Postgres,
+    Process,
+    Redis,
+    free_port,
+    http_ok,
+    port_open,
+    rasa_run_command,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
@@ -296,22 +304,9 @@ class Topology:
         name = f"rasa-{index + 1}"
         process = self.services.get(name) or self._process(
             name,
-            [
-                str(VENV_RASA / "rasa"),
-                "run",
-                "--model",
-                self.model,
-                "--endpoints",
-                "deploy/rasa-endpoints.yml",
-                "--credentials",
-                "bot/credentials.yml",
-                "--enable-api",
-                f"--auth-token={self.rasa_token}",
-                "-i",
-                "127.0.0.1",
-                "-p",
-                str(port),
-            ],
+            rasa_run_command(
+                VENV_RASA / "rasa", self.model, "deploy/rasa-endpoints.yml", self.rasa_token, port
+            ),
             http_ok(f"http://127.0.0.1:{port}/status?token={self.rasa_token}"),
             env=self.rasa_environment(),
         )

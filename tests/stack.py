@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,15 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from deploy.processes import free_port, rasa_run_command
 from server.settings import ROOT, AppSection, DatabaseSection, PiiSection, RasaSection, Settings
 
 CACHE = Path(os.environ.get("MINWON_CACHE", Path.home() / ".cache" / "minwon"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def trained_model() -> str:
@@ -53,23 +47,13 @@ class Stack:
     def start_rasa(self) -> None:
         log = open(self.var / "rasa.log", "ab")  # noqa: SIM115
         self.processes["rasa"] = subprocess.Popen(
-            [
-                str(ROOT / ".venv-rasa/bin/rasa"),
-                "run",
-                "--model",
+            rasa_run_command(
+                ROOT / ".venv-rasa/bin/rasa",
                 self.model,
-                "--endpoints",
                 "bot/endpoints.yml",
-                "--credentials",
-                "bot/credentials.yml",
-                "--enable-api",
-                # "=" form: a token may start with "-", which argparse takes for an option.
-                f"--auth-token={self.rasa_token}",
-                "-i",
-                "127.0.0.1",
-                "-p",
-                self.rasa_url.rsplit(":", 1)[1],
-            ],
+                self.rasa_token,
+                int(self.rasa_url.rsplit(":", 1)[1]),
+            ),
             cwd=ROOT,
             env=self.env,
             stdout=log,
