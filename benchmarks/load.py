@@ -102,7 +102,7 @@ class Citizen:
             )
             await self.post({"text": APPLY[r.petition][r.language]}, give_up)
             if self.state.get("active_form") != r.petition:
-                raise RuntimeError(f"the bot did not start {r.petition}: {self.text()[:200]}")
+                raise RuntimeError(f"the bot did not start {r.petition}: {self.where()}")
             fields = default_catalog().petition(r.petition)
             for _ in range(40):
                 slot = self.state.get("requested_slot")
@@ -110,7 +110,7 @@ class Citizen:
                     await self.post({"payload": "/affirm"}, give_up)
                     break
                 if slot is None:
-                    raise RuntimeError(f"the form ended without a summary: {self.text()[:200]}")
+                    raise RuntimeError(f"the form ended without a summary: {self.where()}")
                 spec = fields.field(slot)
                 value = EXAMPLES[r.petition][slot]
                 if spec.type == "choice":
@@ -119,7 +119,7 @@ class Citizen:
                     await self.post({"text": str(value)}, give_up)
             r.receipt_no = self.state.get("receipt_no")
             if not r.receipt_no:
-                raise RuntimeError(f"no receipt: {self.text()[:300]}")
+                raise RuntimeError(f"no receipt: {self.where()}")
         except Exception as error:
             r.error = f"{type(error).__name__}: {error}"[:500]
         return r
@@ -134,8 +134,10 @@ class Citizen:
         self.record.sent.append(body)
         self.messages, self.state = data["messages"], data["state"]
 
-    def text(self) -> str:
-        return " | ".join(str(m.get("text")) for m in self.messages)
+    def where(self) -> str:
+        """Where the conversation stands, for a failure report: the form and the field asked
+        for, never the bot's words (a summary repeats the citizen's answers)."""
+        return f"form={self.state.get('active_form')} asking={self.state.get('requested_slot')}"
 
 
 async def run_load(

@@ -16,7 +16,7 @@ from server.settings import (
 )
 from tests.stack import stack  # noqa: F401  (the real system, for tests marked rasa)
 
-# Real PostgreSQL and Redis servers for the session (tests/servers.py).
+# A real PostgreSQL server for the session (tests/servers.py).
 pytest_plugins = ["tests.servers"]
 
 

@@ -1,5 +1,5 @@
-"""Real PostgreSQL and Redis servers for the tests, started once per test session on free
-loopback ports (``deploy/processes.py``), never mocks.
+"""A real PostgreSQL server for the tests, started once per test session on a free loopback
+port (``deploy/processes.py``), never a mock; Redis runs in the production topology's tests.
 
 ``pytest --database=postgresql`` gives every test that uses the ``settings`` fixture a fresh
 database on the session's PostgreSQL, cloned from a migrated template (fast: no migration per
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.processes import Postgres, Redis, free_port
+from deploy.processes import Postgres, free_port
 
 TEMPLATE = "minwon_template"
 
@@ -31,16 +31,6 @@ def postgres() -> Iterator[Postgres]:
     finally:
         server.remove()
         directory.rmdir()
-
-
-@pytest.fixture(scope="session")
-def redis() -> Iterator[Redis]:
-    directory = Path(tempfile.mkdtemp(prefix="minwon-test-redis-"))
-    server = Redis(directory, free_port(), secrets.token_hex(12)).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
