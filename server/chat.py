@@ -2,7 +2,8 @@
 
 Every message passes here on its way to Rasa: identifiers are swapped for vault tokens first
 (the whole message when the citizen is answering an identifier question), and tokens in the
-replies are masked. The state returned to the client is read from Rasa's tracker.
+replies are masked. The state returned to the client is the tracker's, which Rasa sends with
+the replies (bot/channels.py).
 """
 
 from __future__ import annotations
@@ -157,14 +158,14 @@ class ChatService:
         metadata: dict[str, Any] = {"language": language, "channel": channel}
         if attachments:
             metadata["attachments"] = attachments
-        replies = await self.rasa.send(conversation_id, message, metadata)
-        tracker = await self.rasa.tracker(conversation_id)
+        answer = await self.rasa.send(conversation_id, message, metadata)
+        tracker = answer.tracker
         state = self._state(tracker)
         self.conversations.record_position(
             conversation_id, state["language"], tracker_form(tracker), state["requested_slot"]
         )
         messages: list[dict[str, Any]] = []
-        for reply in replies:
+        for reply in answer.replies:
             message = self._message(reply)
             if not message["text"] and messages and set(message) - {"text"}:
                 # Rasa's REST channel sends a response's custom part as a message of its own.

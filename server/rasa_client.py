@@ -1,7 +1,9 @@
-"""The app's only door to Rasa: the REST channel for turns, the HTTP API (token) for trackers."""
+"""The app's only door to Rasa: the project's channel for turns (bot/channels.py: the replies
+and the state in one answer), the HTTP API (token) for trackers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
@@ -11,10 +13,17 @@ class RasaUnavailable(RuntimeError):
     """Rasa did not answer; the citizen is told to try again and nothing is lost."""
 
 
+@dataclass(frozen=True)
+class RasaTurn:
+    """The bot's replies to one message and the tracker's state after it (``slots`` and
+    ``active_loop``, the shape of the HTTP API's tracker)."""
+
+    replies: list[dict[str, Any]]
+    tracker: dict[str, Any]
+
+
 class RasaGateway(Protocol):
-    async def send(
-        self, sender: str, text: str, metadata: dict[str, Any]
-    ) -> list[dict[str, Any]]: ...
+    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> RasaTurn: ...
     async def tracker(self, sender: str) -> dict[str, Any]: ...
     async def ready(self) -> bool: ...
 
@@ -24,16 +33,17 @@ class RasaClient:
         self._token = token
         self._http = httpx.AsyncClient(base_url=url.rstrip("/"), timeout=timeout)
 
-    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> RasaTurn:
         try:
             response = await self._http.post(
-                "/webhooks/rest/webhook",
+                "/webhooks/minwon/webhook",
                 json={"sender": sender, "message": text, "metadata": metadata},
             )
             response.raise_for_status()
-        except httpx.HTTPError as exc:
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
             raise RasaUnavailable(f"Rasa did not take the message: {type(exc).__name__}") from exc
-        return list(response.json() or [])
+        return RasaTurn(list(body.get("messages") or []), dict(body.get("state") or {}))
 
     async def tracker(self, sender: str) -> dict[str, Any]:
         try:

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from server.app import create_app
+from server.rasa_client import RasaTurn, RasaUnavailable
 from server.settings import Settings
 
 
@@ -18,13 +19,11 @@ class FakeRasa:
         self.reply: list[dict[str, Any]] = [{"text": "ok"}]
         self.up = True
 
-    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
-        from server.rasa_client import RasaUnavailable
-
+    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> RasaTurn:
         if not self.up:
             raise RasaUnavailable("down")
         self.received.append(text)
-        return self.reply
+        return RasaTurn(self.reply, await self.tracker(sender))
 
     async def tracker(self, sender: str) -> dict[str, Any]:
         return {"slots": self.slots, "active_loop": {}}

@@ -27,7 +27,7 @@ from tests.stack import free_port
 class NoRasa:
     """The staff pages never talk to Rasa."""
 
-    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[Any]:
+    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> Any:
         raise AssertionError("no chat here")
 
     async def tracker(self, sender: str) -> dict[str, Any]:
