@@ -2,14 +2,18 @@
 REST channel, LLM throughput through the app against llama.cpp's server, memory of every process.
 
     .venv/bin/python -m benchmarks.production [--levels 1,10,50,100] [--think 1.0]
+        [--citizen-levels 10,50,100] [--citizen-think 8.0]
 
 Starts the topology (deploy/topology.py) on free loopback ports. For each number of concurrent
 conversations, simulated citizens (benchmarks/load.py) file a general petition in English
 through nginx; right after, the messages they sent are replayed with the same concurrency and
 pauses straight to one Rasa server's REST channel (the same bot: its actions and texts still
 come from the app; no app in front, no proxy). Side by side in one run, so that the ratio holds
-on a noisy machine. Turns need no LLM. Then questions are asked through the app
-(/api/knowledge/ask via nginx) and the same prompts sent to the llama.cpp server directly.
+on a noisy machine. Turns need no LLM. Two paces: the stress pace (a message every 0.5–1.5 s,
+which saturates two cores from about 12 turns/s) and the citizen pace (4–12 s to read a
+reply and type the next answer: a name, a phone number, an address). Then questions are asked
+through the app (/api/knowledge/ask via nginx) and the same prompts sent to the llama.cpp
+server directly.
 Writes benchmarks/results/production.json and prints the README table.
 """
 
@@ -20,6 +24,7 @@ import asyncio
 import json
 import os
 import platform
+import re
 import tempfile
 import time
 from datetime import datetime
@@ -44,10 +49,12 @@ QUESTIONS = [
 ]
 
 
-def latency(topology: Topology, levels: list[int], think: float) -> list[dict[str, Any]]:
+def latency(
+    topology: Topology, levels: list[int], think: float, minimum: int = 5
+) -> list[dict[str, Any]]:
     rows = []
     for level in levels:
-        count = max(level, 5)
+        count = max(level, minimum)
         started = time.monotonic()
         conversations = asyncio.run(
             run_load(
@@ -89,9 +96,14 @@ def latency(topology: Topology, levels: list[int], think: float) -> list[dict[st
 
 
 def llm_throughput(topology: Topology) -> dict[str, Any]:
-    """Tokens per second of generation seen by a citizen of the app, against the same prompts
-    sent to llama.cpp's server by hand (temperature 0: the same tokens both ways)."""
-    from knowledge.compose import LABELS, completion_prompt
+    """Tokens per second of the model as the app uses it, against llama.cpp's server given the
+    same prompt by hand (temperature 0: the same tokens both ways).
+
+    The app's side is its own call: the ``llm`` step of its Server-Timing header, with the token
+    counts llama.cpp reported to it. Before each call the server's prompt cache is moved to an
+    unrelated prompt, so both sides read the prompt from scratch (llama.cpp reuses the longest
+    common prefix of the previous prompt, which made a second identical call look fast)."""
+    from knowledge.compose import completion_prompt, stops
     from knowledge.guard import guard
     from server.knowledge import KnowledgeService
     from server.settings import Settings
@@ -105,6 +117,10 @@ def llm_throughput(topology: Topology) -> dict[str, Any]:
     local = KnowledgeService(settings, lambda language: "")
     llm = httpx.Client(base_url=env["MINWON_KNOWLEDGE__LLM"], timeout=120)
     app = httpx.Client(base_url=topology.url, timeout=120)
+
+    def forget_prompt() -> None:
+        llm.post("/completions", json={"prompt": "0", "max_tokens": 1, "temperature": 0.0})
+
     rows = []
     for port in topology.ports.apps:  # every replica loads its models and tokenizers first
         for question, language in QUESTIONS:
@@ -113,75 +129,87 @@ def llm_throughput(topology: Topology) -> dict[str, Any]:
                 json={"question": question, "language": language},
                 timeout=120,
             )
-    for question, language in [*QUESTIONS[:1], *QUESTIONS]:  # the first one warms llama.cpp
-        t = time.perf_counter()
+    for question, language in QUESTIONS:
+        forget_prompt()
         reply = app.post("/api/knowledge/ask", json={"question": question, "language": language})
-        app_seconds = time.perf_counter() - t
-        answer = reply.json()
         timing = server_timing(reply.headers.get("server-timing", ""))
-        found = local.answerer.retriever.search(guard(question).text, language, None)
-        if not found.confident:
+        if "llm" not in timing:  # refused before the model
             continue
-        stops = ["\n\n", f"{LABELS[language]['question']}:", f"\n{LABELS[language]['answer']}"]
+        found = local.answerer.retriever.search(guard(question).text, language, None)
         body = {
             "prompt": completion_prompt(guard(question).text, language, found.hits),
             "max_tokens": k.max_tokens,
-            "stop": stops,
+            "stop": stops(language),
             "temperature": 0.0,
             "repeat_penalty": 1.1,
         }
+        forget_prompt()
         t = time.perf_counter()
         out = llm.post("/completions", json=body).json()
         direct_seconds = time.perf_counter() - t
-        tokens = int(out["usage"]["completion_tokens"])
         rows.append(
             {
                 "question": question,
-                "tokens": tokens,
-                "app_s": round(app_seconds, 3),
-                "app_llm_s": round(timing.get("llm", 0.0), 3),
-                "app_retrieval_s": round(timing.get("retrieval", 0.0), 3),
+                "app_prompt_tokens": timing["llm_prompt_tokens"],
+                "app_tokens": timing["llm_tokens"],
+                "app_llm_s": round(timing["llm"], 3),
+                "direct_prompt_tokens": int(out["usage"]["prompt_tokens"]),
+                "direct_tokens": int(out["usage"]["completion_tokens"]),
                 "direct_s": round(direct_seconds, 3),
-                "mode": answer["mode"],
-                # When the app answered with the model's words, they are the same words.
-                "same_text": answer["mode"] != "llm"
-                or answer["answer"] == " ".join(out["choices"][0]["text"].split()),
             }
         )
-    rows = rows[1:]
-    tokens = sum(r["tokens"] for r in rows)
-    generation_rate = tokens / sum(r["app_llm_s"] for r in rows)
-    answer_rate = tokens / sum(r["app_s"] for r in rows)
-    direct_rate = tokens / sum(r["direct_s"] for r in rows)
+    same = [
+        r
+        for r in rows
+        if (r["app_prompt_tokens"], r["app_tokens"])
+        == (r["direct_prompt_tokens"], r["direct_tokens"])
+    ]
+    app_rate = sum(r["app_tokens"] for r in same) / sum(r["app_llm_s"] for r in same)
+    direct_rate = sum(r["direct_tokens"] for r in same) / sum(r["direct_s"] for r in same)
     return {
         "questions": len(rows),
-        "tokens": tokens,
-        # The model's generation as the app sees it (its client, HTTP to llama.cpp, parsing)...
-        "app_generation_tokens_per_s": round(generation_rate, 1),
-        # ...and per whole answer (guard, retrieval, quoting and the check included).
-        "app_answer_tokens_per_s": round(answer_rate, 1),
+        # Compared only where both sides read and wrote the same number of tokens.
+        "same_tokens_both_ways": len(same),
+        "generated_tokens": sum(r["app_tokens"] for r in same),
+        "prompt_tokens": sum(r["app_prompt_tokens"] for r in same),
+        # The model as the app sees it (its client, HTTP to llama.cpp, parsing)...
+        "app_tokens_per_s": round(app_rate, 1),
         "llama_cpp_tokens_per_s": round(direct_rate, 1),
-        "ratio": round(generation_rate / direct_rate, 3),
-        "ratio_whole_answer": round(answer_rate / direct_rate, 3),
+        "ratio": round(app_rate / direct_rate, 3),
         "threads": topology.llm_threads,
         "rows": rows,
     }
 
 
 def server_timing(header: str) -> dict[str, float]:
-    """``retrieval;dur=12.5, llm;dur=300`` → seconds per step."""
-    steps = {}
+    """``retrieval;dur=12.5, llm;dur=300;desc="412 prompt + 37 generated tokens"`` → seconds
+    per step, and the model's token counts as ``llm_prompt_tokens`` and ``llm_tokens``."""
+    steps: dict[str, float] = {}
     for part in header.split(","):
-        name, _, duration = part.strip().partition(";dur=")
-        if duration:
-            steps[name] = float(duration) / 1000
+        name, _, params = part.strip().partition(";dur=")
+        if not params:
+            continue
+        duration, _, desc = params.partition(";desc=")
+        steps[name] = float(duration) / 1000
+        tokens = re.search(r"(\d+) prompt \+ (\d+) generated", desc)
+        if tokens:
+            steps["llm_prompt_tokens"], steps["llm_tokens"] = int(tokens[1]), int(tokens[2])
     return steps
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.production", description=__doc__)
     parser.add_argument("--levels", default="1,10,50,100")
-    parser.add_argument("--think", type=float, default=1.0, help="mean pause before a message (s)")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="stress pace: mean pause before a message (s)"
+    )
+    parser.add_argument(
+        "--citizen-think",
+        type=float,
+        default=8.0,
+        help="citizen pace: mean pause to read a reply and type the next answer (s)",
+    )
+    parser.add_argument("--citizen-levels", default="10,50,100")
     parser.add_argument("--model", default=os.environ.get("MINWON_RASA_MODEL", ""))
     parser.add_argument("--llm-threads", type=int, default=2)
     args = parser.parse_args()
@@ -203,6 +231,8 @@ def main() -> None:
         memory_idle = topology.memory()
         rows = latency(topology, [int(x) for x in args.levels.split(",")], args.think)
         memory_loaded = topology.memory()
+        citizen_levels = [int(x) for x in args.citizen_levels.split(",") if x]
+        citizen_rows = latency(topology, citizen_levels, args.citizen_think, minimum=1)
         llm = llm_throughput(topology)
         print({k: v for k, v in llm.items() if k != "rows"}, flush=True)
     finally:
@@ -213,6 +243,8 @@ def main() -> None:
         "topology_start_s": round(start_seconds, 1),
         "think_s": args.think,
         "chat_latency": rows,
+        "citizen_think_s": args.citizen_think,
+        "chat_latency_citizen_pace": citizen_rows,
         "llm": llm,
         "memory_mb": {"after_start": memory_idle, "after_load": memory_loaded},
     }
@@ -222,14 +254,24 @@ def main() -> None:
 
 def table(result: dict[str, Any]) -> str:
     lines = [
-        "| concurrent | app p50 / p95 ms | Rasa REST p50 / p95 ms | ratio p50 / p95 |",
-        "|---|---|---|---|",
+        "| pause before a message | concurrent | app p50 / p95 ms | Rasa REST p50 / p95 ms "
+        "| ratio p50 / p95 |",
+        "|---|---|---|---|---|",
     ]
-    for r in result["chat_latency"]:
-        lines.append(
-            f"| {r['concurrent']} | {r['app_p50_ms']} / {r['app_p95_ms']} "
-            f"| {r['rasa_p50_ms']} / {r['rasa_p95_ms']} | {r['ratio_p50']} / {r['ratio_p95']} |"
-        )
+    paces = [("chat_latency", "think_s"), ("chat_latency_citizen_pace", "citizen_think_s")]
+    for key, think in paces:
+        for r in result.get(key, []):
+            lines.append(
+                f"| {0.5 * result[think]:g}–{1.5 * result[think]:g} s | {r['concurrent']} "
+                f"| {r['app_p50_ms']} / {r['app_p95_ms']} "
+                f"| {r['rasa_p50_ms']} / {r['rasa_p95_ms']} | {r['ratio_p50']} / {r['ratio_p95']} |"
+            )
+    llm = result["llm"]
+    lines.append(
+        f"\nLLM: app {llm['app_tokens_per_s']} tokens/s, llama.cpp {llm['llama_cpp_tokens_per_s']} "
+        f"tokens/s (ratio {llm['ratio']}; {llm['same_tokens_both_ways']}/{llm['questions']} "
+        "questions with the same tokens both ways)"
+    )
     return "\n".join(lines)
 
 

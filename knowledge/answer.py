@@ -21,7 +21,7 @@ from knowledge.compose import compose, reference_text
 from knowledge.corpus import chunk_text
 from knowledge.extractive import extract
 from knowledge.guard import guard
-from knowledge.llm import Generator
+from knowledge.llm import Generation, Generator
 from knowledge.retrieval import Hit, Retriever
 from knowledge.text import detect_language
 
@@ -156,11 +156,14 @@ class Answerer:
         if self.generator is not None:
             t = time.perf_counter()
             try:
-                draft = compose(self.generator, question, ctx.language, found.hits, self.max_tokens)
+                out = compose(self.generator, question, ctx.language, found.hits, self.max_tokens)
             except Exception:  # the model failing must not fail the answer
                 log.exception("the LLM failed; answering from the sources")
-                draft = ""
+                out = Generation("")
+            draft = out.text
             ctx.trace["llm_seconds"] = round(time.perf_counter() - t, 4)
+            ctx.trace["llm_prompt_tokens"] = out.prompt_tokens
+            ctx.trace["llm_tokens"] = out.completion_tokens
             ctx.trace["draft"] = draft
             verdict = check(draft, reference_text(found.hits), ctx.language, quoted, best)
             ctx.trace["check"] = list(verdict.problems)

@@ -8,10 +8,11 @@ The labels are in the citizen's language, so even a tiny model keeps answering i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from knowledge.corpus import chunk_text
 from knowledge.guard import remove_injection
-from knowledge.llm import Generator
+from knowledge.llm import Generation, Generator
 from knowledge.retrieval import Hit
 
 MAX_SOURCE_CHARS = 1200
@@ -85,10 +86,17 @@ def chat_messages(question: str, language: str, hits: Sequence[Hit]) -> list[dic
 
 def compose(
     generator: Generator, question: str, language: str, hits: Sequence[Hit], max_tokens: int
-) -> str:
+) -> Generation:
+    """The model's answer on one line, with its token counts."""
     if generator.style == "chat":
-        text = generator.chat(chat_messages(question, language, hits), max_tokens)
+        out = generator.chat(chat_messages(question, language, hits), max_tokens)
     else:
-        stops = ["\n\n", f"{LABELS[language]['question']}:", f"\n{LABELS[language]['answer']}"]
-        text = generator.complete(completion_prompt(question, language, hits), max_tokens, stops)
-    return " ".join(text.split())
+        out = generator.complete(
+            completion_prompt(question, language, hits), max_tokens, stops(language)
+        )
+    return replace(out, text=" ".join(out.text.split()))
+
+
+def stops(language: str) -> list[str]:
+    """Where a completion-style answer ends: a blank line or the next question or answer."""
+    return ["\n\n", f"{LABELS[language]['question']}:", f"\n{LABELS[language]['answer']}"]

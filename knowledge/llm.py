@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
 from typing import Literal, Protocol
@@ -22,13 +23,31 @@ from typing import Literal, Protocol
 Style = Literal["completion", "chat"]
 
 
+@dataclass(frozen=True)
+class Generation:
+    """A model's text and how many tokens it read and wrote (llama.cpp's own counts)."""
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+def _generation(out: dict, text: object) -> Generation:  # type: ignore[type-arg]
+    usage = out.get("usage") or {}
+    return Generation(
+        str(text or ""),
+        int(usage.get("prompt_tokens") or 0),
+        int(usage.get("completion_tokens") or 0),
+    )
+
+
 class Generator(Protocol):
     name: str
     style: Style
 
-    def complete(self, prompt: str, max_tokens: int, stop: list[str]) -> str: ...
+    def complete(self, prompt: str, max_tokens: int, stop: list[str]) -> Generation: ...
 
-    def chat(self, messages: list[dict[str, str]], max_tokens: int) -> str: ...
+    def chat(self, messages: list[dict[str, str]], max_tokens: int) -> Generation: ...
 
 
 def resolve_model(spec: str, models_dir: Path) -> Path:
@@ -88,14 +107,14 @@ class LlamaCppGenerator:
             self._model()
         return self
 
-    def complete(self, prompt: str, max_tokens: int, stop: list[str]) -> str:
+    def complete(self, prompt: str, max_tokens: int, stop: list[str]) -> Generation:
         with self._lock:
             out = self._model().create_completion(
                 prompt, max_tokens=max_tokens, stop=stop, temperature=0.0, repeat_penalty=1.1
             )
-        return str(out["choices"][0]["text"])
+        return _generation(out, out["choices"][0]["text"])  # type: ignore[arg-type, index]
 
-    def chat(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+    def chat(self, messages: list[dict[str, str]], max_tokens: int) -> Generation:
         with self._lock:
             out = self._model().create_chat_completion(
                 messages=messages,  # type: ignore[arg-type]
@@ -103,7 +122,7 @@ class LlamaCppGenerator:
                 temperature=0.0,
                 repeat_penalty=1.1,
             )
-        return str(out["choices"][0]["message"]["content"] or "")
+        return _generation(out, out["choices"][0]["message"]["content"])  # type: ignore[arg-type, index]
 
 
 class OpenAIServerGenerator:
@@ -134,13 +153,13 @@ class OpenAIServerGenerator:
         response.raise_for_status()
         return response.json()  # type: ignore[no-any-return]
 
-    def complete(self, prompt: str, max_tokens: int, stop: list[str]) -> str:
+    def complete(self, prompt: str, max_tokens: int, stop: list[str]) -> Generation:
         out = self._post("/completions", {"prompt": prompt, "max_tokens": max_tokens, "stop": stop})
-        return str(out["choices"][0]["text"])
+        return _generation(out, out["choices"][0]["text"])
 
-    def chat(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+    def chat(self, messages: list[dict[str, str]], max_tokens: int) -> Generation:
         out = self._post("/chat/completions", {"messages": messages, "max_tokens": max_tokens})
-        return str(out["choices"][0]["message"]["content"] or "")
+        return _generation(out, out["choices"][0]["message"]["content"])
 
 
 def make_generator(

@@ -70,3 +70,16 @@ def test_a_blank_question_is_422_and_an_oversized_one_413(client):
     assert client.post("/api/knowledge/ask", json={"question": "   "}).status_code == 422
     reply = client.post("/api/knowledge/ask", json={"question": "x" * 501})
     assert reply.status_code == 413 and "500" in reply.json()["detail"]
+
+
+def test_the_server_timing_carries_the_models_token_counts():
+    from server.routes.knowledge import server_timing
+
+    trace = {"retrieval_seconds": 0.004, "llm_seconds": 0.8, "llm_prompt_tokens": 412}
+    trace |= {"llm_tokens": 37, "seconds": 0.81, "draft": "never in a header"}
+    assert server_timing(trace) == (
+        'retrieval;dur=4.0, llm;dur=800.0;desc="412 prompt + 37 generated tokens", total;dur=810.0'
+    )
+    assert server_timing({"retrieval_seconds": 0.004, "seconds": 0.005}) == (
+        "retrieval;dur=4.0, total;dur=5.0"
+    )

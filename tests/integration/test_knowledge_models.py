@@ -26,8 +26,9 @@ def service(tmp_path_factory):  # type: ignore[no-untyped-def]
 def test_the_packaged_gguf_generates_text():
     model = LlamaCppGenerator(resolve_model("gemma3-270m", CACHE / "gguf")).load()
     assert model.style == "completion"  # a base model: no chat template
-    text = model.complete("1, 2, 3, 4, 5,", max_tokens=6, stop=["\n"])
-    assert text.strip().startswith("6")
+    out = model.complete("1, 2, 3, 4, 5,", max_tokens=6, stop=["\n"])
+    assert out.text.strip().startswith("6")
+    assert out.prompt_tokens >= 5 and 1 <= out.completion_tokens <= 6
 
 
 @pytest.mark.parametrize(

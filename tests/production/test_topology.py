@@ -45,12 +45,16 @@ def test_conversations_live_in_postgresql_and_turns_take_redis_locks(topology: T
         ).fetchone()
     assert events is not None and events[0] > 3
     assert _redis_lock_calls(topology) > redis_calls_before
-    answer = httpx.post(
+    reply = httpx.post(
         f"{topology.url}/api/knowledge/ask",
         json={"question": "How much is a seal certificate at the counter?", "language": "en"},
         timeout=120,
-    ).json()
+    )
+    answer = reply.json()
     assert "600" in answer["answer"] and answer["sources"]
+    # The model behind llama.cpp's server wrote the draft (its token counts came back).
+    generated = re.search(r"(\d+) prompt \+ (\d+) generated", reply.headers["server-timing"])
+    assert generated and int(generated[1]) > 50 and int(generated[2]) > 0
 
 
 def _redis_lock_calls(topology: Topology) -> int:

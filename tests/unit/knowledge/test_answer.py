@@ -6,6 +6,7 @@ import pytest
 
 from knowledge.answer import Answerer
 from knowledge.corpus import load_guides
+from knowledge.llm import Generation
 from knowledge.retrieval import RetrievalSettings, Retriever
 
 DONT_KNOW = "I don't know. Call 120."
@@ -22,11 +23,11 @@ class FakeModel:
         self.fail = fail
         self.prompts: list[str] = []
 
-    def complete(self, prompt: str, max_tokens: int, stop: list[str]) -> str:
+    def complete(self, prompt: str, max_tokens: int, stop: list[str]) -> Generation:
         self.prompts.append(prompt)
         if self.fail:
             raise RuntimeError("model crashed")
-        return self.reply
+        return Generation(self.reply, len(prompt.split()), len(self.reply.split()))
 
     def chat(self, messages, max_tokens):  # type: ignore[no-untyped-def]
         raise AssertionError("a base model is prompted completion-style")
@@ -49,6 +50,7 @@ def test_a_supported_model_answer_is_given_with_its_source(answerer_with):
     assert answer.mode == "llm" and answer.grounded and "600" in answer.answer
     assert answer.sources[0].id == "seal_certificate"
     assert answer.sources[0].url == "https://example.go.kr/seal_certificate"
+    assert answer.trace["llm_tokens"] == 14 and answer.trace["llm_prompt_tokens"] > 14
 
 
 def test_an_invented_number_falls_back_to_quoting_the_source(answerer_with):
