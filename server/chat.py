@@ -8,6 +8,7 @@ the replies (bot/channels.py).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -19,7 +20,7 @@ from forms.catalog import Catalog
 from forms.languages import normalise_language
 from server.display import shown_values
 from server.pii import Vault
-from server.rasa_client import RasaGateway
+from server.rasa_client import RasaGateway, RasaTurn
 from server.store.repositories import ConversationRepository, SubmissionRepository
 
 if TYPE_CHECKING:
@@ -41,6 +42,15 @@ class BadPayload(ValueError):
 class Turn:
     messages: list[dict[str, Any]]
     state: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    message: str
+    language: str
+    channel: str
+    attachments: list[str]
+    pending: list[ChatNotice]
 
 
 class ChatService:
@@ -65,7 +75,7 @@ class ChatService:
     async def start(self, language: str | None, channel: str) -> tuple[str, Turn]:
         conversation_id = uuid.uuid4().hex
         lang = normalise_language(language)
-        self.conversations.create(conversation_id, lang, channel)
+        await asyncio.to_thread(self.conversations.create, conversation_id, lang, channel)
         opening = "/start_conversation" + json.dumps({"language": lang, "channel": channel})
         return conversation_id, await self._turn(conversation_id, opening, lang, channel)
 
@@ -76,6 +86,41 @@ class ChatService:
         payload: str | None,
         attachments: list[str] | None = None,
     ) -> Turn:
+        # The database work runs in a worker thread: a query waiting on PostgreSQL must not hold
+        # the event loop, which also serves Rasa's /webhook and /nlg calls of other turns.
+        outgoing = await asyncio.to_thread(
+            self._outgoing, conversation_id, text, payload, attachments or []
+        )
+        turn = await self._turn(
+            conversation_id,
+            outgoing.message,
+            outgoing.language,
+            outgoing.channel,
+            outgoing.attachments,
+        )
+        if not outgoing.pending:
+            return turn
+        return await asyncio.to_thread(self._announced, turn, outgoing.pending)
+
+    async def state(self, conversation_id: str) -> dict[str, Any]:
+        if await asyncio.to_thread(self.conversations.get, conversation_id) is None:
+            raise UnknownConversation(conversation_id)
+        tracker = await self.rasa.tracker(conversation_id)
+        return await asyncio.to_thread(self._state, tracker)
+
+    def notices_for(self, conversation_id: str, language: str) -> list[dict[str, Any]]:
+        """Pending status notices of the conversation, as messages, marked delivered: for a
+        citizen who opens the conversation again."""
+        if self.notices is None:
+            return []
+        return self.notices.deliver(self.notices.pending(conversation_id), language)
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _outgoing(
+        self, conversation_id: str, text: str | None, payload: str | None, attachments: list[str]
+    ) -> _Outgoing:
+        """What goes to Rasa for the citizen's message, and the notices waiting to be told."""
         row = self.conversations.get(conversation_id)
         if row is None:
             raise UnknownConversation(conversation_id)
@@ -87,8 +132,7 @@ class ChatService:
                 if self.notices:  # and tells of the return itself: no separate notice
                     self.notices.correction_started(returned.receipt_no)
                 opening = "/start_correction" + json.dumps({"receipt_no": returned.receipt_no})
-                turn = await self._turn(conversation_id, opening, row.language, row.channel)
-                return self._announced(turn, pending)
+                return _Outgoing(opening, row.language, row.channel, [], pending)
         if payload is not None:
             message = self._checked_payload(payload)
         else:
@@ -99,24 +143,7 @@ class ChatService:
             message = "/inform"
         whole = self._answering_identifier(row.active_form, row.requested_slot)
         message = self.vault.scrub(conversation_id, message, whole=whole)
-        turn = await self._turn(
-            conversation_id, message, row.language, row.channel, attachments or []
-        )
-        return self._announced(turn, pending)
-
-    async def state(self, conversation_id: str) -> dict[str, Any]:
-        if self.conversations.get(conversation_id) is None:
-            raise UnknownConversation(conversation_id)
-        return self._state(await self.rasa.tracker(conversation_id))
-
-    def notices_for(self, conversation_id: str, language: str) -> list[dict[str, Any]]:
-        """Pending status notices of the conversation, as messages, marked delivered: for a
-        citizen who opens the conversation again."""
-        if self.notices is None:
-            return []
-        return self.notices.deliver(self.notices.pending(conversation_id), language)
-
-    # --- internals ---------------------------------------------------------------------------
+        return _Outgoing(message, row.language, row.channel, attachments, pending)
 
     def _announced(self, turn: Turn, pending: list[ChatNotice]) -> Turn:
         """The turn with the notices in front, in the conversation's language after the turn
@@ -159,6 +186,10 @@ class ChatService:
         if attachments:
             metadata["attachments"] = attachments
         answer = await self.rasa.send(conversation_id, message, metadata)
+        return await asyncio.to_thread(self._answered, conversation_id, answer)
+
+    def _answered(self, conversation_id: str, answer: RasaTurn) -> Turn:
+        """The turn for the client, and the conversation's new position recorded."""
         tracker = answer.tracker
         state = self._state(tracker)
         self.conversations.record_position(

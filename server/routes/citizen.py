@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile, status
 
 from forms.photos import MAX_PHOTO_BYTES, PhotoError, inspect_photo
@@ -52,10 +54,13 @@ async def post_message(
             status.HTTP_413_CONTENT_TOO_LARGE,
             f"Text is longer than {container.settings.chat.max_text_chars} characters.",
         )
-    if container.conversations.get(conversation_id) is None:
+    # Queries run in worker threads (asyncio.to_thread): never wait on the database in the loop.
+    if await asyncio.to_thread(container.conversations.get, conversation_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Unknown conversation.")
     limit_requests(container, request, conversation_id)
-    if body.attachments and not container.attachments.owned_by(conversation_id, body.attachments):
+    if body.attachments and not await asyncio.to_thread(
+        container.attachments.owned_by, conversation_id, body.attachments
+    ):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "Unknown attachment id.")
     try:
         turn = await container.chat.post(conversation_id, body.text, body.payload, body.attachments)
@@ -73,10 +78,10 @@ async def get_conversation(conversation_id: str, container: ContainerDep) -> dic
     except UnknownConversation:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Unknown conversation.") from None
     # A citizen opening the conversation again hears of their petitions' status changes.
-    return {
-        "state": state,
-        "messages": container.chat.notices_for(conversation_id, state["language"]),
-    }
+    notices = await asyncio.to_thread(
+        container.chat.notices_for, conversation_id, state["language"]
+    )
+    return {"state": state, "messages": notices}
 
 
 @router.post(
@@ -85,7 +90,7 @@ async def get_conversation(conversation_id: str, container: ContainerDep) -> dic
 async def upload_attachment(
     conversation_id: str, file: UploadFile, request: Request, container: ContainerDep
 ) -> dict[str, object]:
-    if container.conversations.get(conversation_id) is None:
+    if await asyncio.to_thread(container.conversations.get, conversation_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Unknown conversation.")
     limit_requests(container, request, conversation_id)
     data = await file.read(MAX_PHOTO_BYTES + 1)
@@ -98,8 +103,8 @@ async def upload_attachment(
             else status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
         )
         raise HTTPException(code, "Send a JPEG or PNG photo of at most 10 MB.") from None
-    attachment_id = container.attachments.add(
-        conversation_id, info.content_type, data, info.taken_at
+    attachment_id = await asyncio.to_thread(
+        container.attachments.add, conversation_id, info.content_type, data, info.taken_at
     )
     return {
         "attachment_id": attachment_id,
@@ -109,7 +114,7 @@ async def upload_attachment(
 
 
 @router.get("/petitions/{receipt_no}", response_model=PetitionStatus)
-async def petition_status(
+def petition_status(  # plain def: FastAPI runs it in its thread pool
     receipt_no: str, container: ContainerDep, token: str = Query(..., max_length=64)
 ) -> dict[str, object]:
     submission = submission_by_link(container, receipt_no, token)

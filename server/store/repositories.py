@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,13 +45,17 @@ class ConversationRepository:
         active_form: str | None,
         requested_slot: str | None,
     ) -> None:
-        with self._db.session() as session:
-            row = session.get(Conversation, conversation_id)
-            if row is not None:
-                row.language = language
-                row.active_form = active_form
-                row.requested_slot = requested_slot
-                row.updated_at = utcnow()
+        with self._db.session() as session:  # one statement: this runs on every chat turn
+            session.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation_id)
+                .values(
+                    language=language,
+                    active_form=active_form,
+                    requested_slot=requested_slot,
+                    updated_at=utcnow(),
+                )
+            )
 
 
 @dataclass(frozen=True)
