@@ -50,11 +50,13 @@ QUESTIONS = [
 
 
 def latency(
-    topology: Topology, levels: list[int], think: float, minimum: int = 5
+    topology: Topology, levels: list[int], think: float, rounds: int = 3
 ) -> list[dict[str, Any]]:
+    """Each level runs ``rounds`` conversations per concurrent citizen (at least 10) below 50
+    concurrent, so that a p95 rests on a few hundred turns; one each from 50 up."""
     rows = []
     for level in levels:
-        count = max(level, minimum)
+        count = level if level >= 50 else max(10, rounds * level)
         started = time.monotonic()
         conversations = asyncio.run(
             run_load(
@@ -232,7 +234,7 @@ def main() -> None:
         rows = latency(topology, [int(x) for x in args.levels.split(",")], args.think)
         memory_loaded = topology.memory()
         citizen_levels = [int(x) for x in args.citizen_levels.split(",") if x]
-        citizen_rows = latency(topology, citizen_levels, args.citizen_think, minimum=1)
+        citizen_rows = latency(topology, citizen_levels, args.citizen_think, rounds=1)
         llm = llm_throughput(topology)
         print({k: v for k, v in llm.items() if k != "rows"}, flush=True)
     finally:

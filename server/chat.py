@@ -12,6 +12,8 @@ import asyncio
 import json
 import re
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -63,8 +65,10 @@ class ChatService:
         catalog: Catalog,
         allowed_intents: frozenset[str],
         notices: ChatNotices | None = None,
+        unit_of_work: Callable[[], AbstractContextManager[None]] = nullcontext,
     ) -> None:
         self.rasa = rasa
+        self.unit_of_work = unit_of_work
         self.conversations = conversations
         self.submissions = submissions
         self.vault = vault
@@ -121,6 +125,12 @@ class ChatService:
         self, conversation_id: str, text: str | None, payload: str | None, attachments: list[str]
     ) -> _Outgoing:
         """What goes to Rasa for the citizen's message, and the notices waiting to be told."""
+        with self.unit_of_work():
+            return self._outgoing_in(conversation_id, text, payload, attachments)
+
+    def _outgoing_in(
+        self, conversation_id: str, text: str | None, payload: str | None, attachments: list[str]
+    ) -> _Outgoing:
         row = self.conversations.get(conversation_id)
         if row is None:
             raise UnknownConversation(conversation_id)
@@ -190,6 +200,10 @@ class ChatService:
 
     def _answered(self, conversation_id: str, answer: RasaTurn) -> Turn:
         """The turn for the client, and the conversation's new position recorded."""
+        with self.unit_of_work():
+            return self._answered_in(conversation_id, answer)
+
+    def _answered_in(self, conversation_id: str, answer: RasaTurn) -> Turn:
         tracker = answer.tracker
         state = self._state(tracker)
         self.conversations.record_position(

@@ -120,6 +120,7 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
             catalog,
             domain_intents(settings.rasa.project_dir / "domain"),
             notices=notifications.chat,
+            unit_of_work=db.unit_of_work,
         ),
         nlg=nlg,
         knowledge=knowledge,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -33,6 +34,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._current: ContextVar[Session | None] = ContextVar(f"session-{id(self)}", default=None)
 
     def create_schema(self) -> None:
         """Brings the schema to the newest migration (server/store/migrations)."""
@@ -51,7 +53,12 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: commits on success, rolls back on any error."""
+        """A unit of work: commits on success, rolls back on any error; inside
+        ``unit_of_work()`` it is that one's session."""
+        outer = self._current.get()
+        if outer is not None:
+            yield outer
+            return
         session = self._sessions()
         try:
             yield session
@@ -61,3 +68,17 @@ class Database:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[None]:
+        """Repository calls inside (in this thread or task) share one session: one connection,
+        one transaction, one commit, e.g. everything a chat turn reads before it goes to Rasa."""
+        if self._current.get() is not None:
+            yield
+            return
+        with self.session() as session:
+            token = self._current.set(session)
+            try:
+                yield
+            finally:
+                self._current.reset(token)
