@@ -126,34 +126,29 @@ class ChatService:
     ) -> _Outgoing:
         """What goes to Rasa for the citizen's message, and the notices waiting to be told."""
         with self.unit_of_work():
-            return self._outgoing_in(conversation_id, text, payload, attachments)
-
-    def _outgoing_in(
-        self, conversation_id: str, text: str | None, payload: str | None, attachments: list[str]
-    ) -> _Outgoing:
-        row = self.conversations.get(conversation_id)
-        if row is None:
-            raise UnknownConversation(conversation_id)
-        # Status changes of this conversation's petitions open the reply (server/notify.py).
-        pending = self.notices.pending(conversation_id) if self.notices else []
-        if not row.active_form:
-            returned = self.submissions.pending_correction(conversation_id)
-            if returned is not None:  # staff sent it back: the correction comes first
-                if self.notices:  # and tells of the return itself: no separate notice
-                    self.notices.correction_started(returned.receipt_no)
-                opening = "/start_correction" + json.dumps({"receipt_no": returned.receipt_no})
-                return _Outgoing(opening, row.language, row.channel, [], pending)
-        if payload is not None:
-            message = self._checked_payload(payload)
-        else:
-            message = (text or "").strip()
-            if message.startswith("/"):  # typed text never acts as a button payload
-                message = message.lstrip("/")
-        if not message and attachments:
-            message = "/inform"
-        whole = self._answering_identifier(row.active_form, row.requested_slot)
-        message = self.vault.scrub(conversation_id, message, whole=whole)
-        return _Outgoing(message, row.language, row.channel, attachments, pending)
+            row = self.conversations.get(conversation_id)
+            if row is None:
+                raise UnknownConversation(conversation_id)
+            # Status changes of this conversation's petitions open the reply (server/notify.py).
+            pending = self.notices.pending(conversation_id) if self.notices else []
+            if not row.active_form:
+                returned = self.submissions.pending_correction(conversation_id)
+                if returned is not None:  # staff sent it back: the correction comes first
+                    if self.notices:  # and tells of the return itself: no separate notice
+                        self.notices.correction_started(returned.receipt_no)
+                    opening = "/start_correction" + json.dumps({"receipt_no": returned.receipt_no})
+                    return _Outgoing(opening, row.language, row.channel, [], pending)
+            if payload is not None:
+                message = self._checked_payload(payload)
+            else:
+                message = (text or "").strip()
+                if message.startswith("/"):  # typed text never acts as a button payload
+                    message = message.lstrip("/")
+            if not message and attachments:
+                message = "/inform"
+            whole = self._answering_identifier(row.active_form, row.requested_slot)
+            message = self.vault.scrub(conversation_id, message, whole=whole)
+            return _Outgoing(message, row.language, row.channel, attachments, pending)
 
     def _announced(self, turn: Turn, pending: list[ChatNotice]) -> Turn:
         """The turn with the notices in front, in the conversation's language after the turn
@@ -201,23 +196,20 @@ class ChatService:
     def _answered(self, conversation_id: str, answer: RasaTurn) -> Turn:
         """The turn for the client, and the conversation's new position recorded."""
         with self.unit_of_work():
-            return self._answered_in(conversation_id, answer)
-
-    def _answered_in(self, conversation_id: str, answer: RasaTurn) -> Turn:
-        tracker = answer.tracker
-        state = self._state(tracker)
-        self.conversations.record_position(
-            conversation_id, state["language"], tracker_form(tracker), state["requested_slot"]
-        )
-        messages: list[dict[str, Any]] = []
-        for reply in answer.replies:
-            message = self._message(reply)
-            if not message["text"] and messages and set(message) - {"text"}:
-                # Rasa's REST channel sends a response's custom part as a message of its own.
-                messages[-1].update({k: v for k, v in message.items() if k != "text"})
-            elif message["text"] or set(message) - {"text"}:
-                messages.append(message)
-        return Turn(messages, state)
+            tracker = answer.tracker
+            state = self._state(tracker)
+            self.conversations.record_position(
+                conversation_id, state["language"], tracker_form(tracker), state["requested_slot"]
+            )
+            messages: list[dict[str, Any]] = []
+            for reply in answer.replies:
+                message = self._message(reply)
+                if not message["text"] and messages and set(message) - {"text"}:
+                    # Rasa's REST channel sends a response's custom part as a message of its own.
+                    messages[-1].update({k: v for k, v in message.items() if k != "text"})
+                elif message["text"] or set(message) - {"text"}:
+                    messages.append(message)
+            return Turn(messages, state)
 
     def _message(self, reply: dict[str, Any]) -> dict[str, Any]:
         message: dict[str, Any] = {"text": self.vault.mask_tokens(reply.get("text") or "")}
