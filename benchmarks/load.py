@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ class Conversation:
     language: str
     receipt_no: str | None = None
     turns: list[float] = field(default_factory=list)  # seconds per message turn
+    # The app's own share of each turn (its Server-Timing "app" step): all but the wait on Rasa.
+    app_work: list[float] = field(default_factory=list)
     retries: int = 0
     error: str = ""
     sent: list[dict[str, Any]] = field(default_factory=list)  # bodies that got an answer
@@ -79,7 +82,11 @@ class Citizen:
                 response = await self.http.request(method, url, json=body)
                 if response.status_code not in RETRYABLE:
                     response.raise_for_status()
-                    return time.perf_counter() - started, response.json()
+                    seconds = time.perf_counter() - started
+                    steps = server_timing(response.headers.get("server-timing", ""))
+                    if "app" in steps:
+                        self.record.app_work.append(steps["app"])
+                    return seconds, response.json()
                 reason = f"HTTP {response.status_code}"
             except (httpx.TransportError, httpx.RemoteProtocolError) as error:
                 reason = type(error).__name__
@@ -206,6 +213,22 @@ async def rasa_direct(
         return await asyncio.gather(*(replay(n, s) for n, s in enumerate(scripts)))
 
 
+def server_timing(header: str) -> dict[str, float]:
+    """``retrieval;dur=12.5, llm;dur=300;desc="412 prompt + 37 generated tokens"`` → seconds
+    per step, and the model's token counts as ``llm_prompt_tokens`` and ``llm_tokens``."""
+    steps: dict[str, float] = {}
+    for part in header.split(","):
+        name, _, params = part.strip().partition(";dur=")
+        if not params:
+            continue
+        duration, _, desc = params.partition(";desc=")
+        steps[name] = float(duration) / 1000
+        tokens = re.search(r"(\d+) prompt \+ (\d+) generated", desc)
+        if tokens:
+            steps["llm_prompt_tokens"], steps["llm_tokens"] = int(tokens[1]), int(tokens[2])
+    return steps
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -225,6 +248,17 @@ def summary(conversations: list[Conversation]) -> dict[str, Any]:
         "retries": sum(c.retries for c in conversations),
         "turn_p50_ms": round(1000 * statistics.median(turns), 1) if turns else None,
         "turn_p95_ms": round(1000 * percentile(turns, 0.95), 1) if turns else None,
+        **_app_work(conversations),
+    }
+
+
+def _app_work(conversations: list[Conversation]) -> dict[str, float]:
+    work = [w for c in conversations for w in c.app_work]
+    if not work:
+        return {}
+    return {
+        "app_work_p50_ms": round(1000 * statistics.median(work), 1),
+        "app_work_p95_ms": round(1000 * percentile(work, 0.95), 1),
     }
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from actions import slots as slot_names
@@ -23,7 +24,11 @@ from forms.languages import normalise_language
 from server.display import shown_values
 from server.pii import Vault
 from server.rasa_client import RasaGateway, RasaTurn
-from server.store.repositories import ConversationRepository, SubmissionRepository
+from server.store.repositories import (
+    AttachmentRepository,
+    ConversationRepository,
+    SubmissionRepository,
+)
 
 if TYPE_CHECKING:
     from server.notify import ChatNotices
@@ -40,10 +45,20 @@ class BadPayload(ValueError):
     pass
 
 
+class TooManyMessages(RuntimeError):
+    pass
+
+
+class UnknownAttachment(ValueError):
+    pass
+
+
 @dataclass(frozen=True)
 class Turn:
     messages: list[dict[str, Any]]
     state: dict[str, Any]
+    # Seconds the turn waited on Rasa (with its actions) and spent in the app's own work.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,8 +81,13 @@ class ChatService:
         allowed_intents: frozenset[str],
         notices: ChatNotices | None = None,
         unit_of_work: Callable[[], AbstractContextManager[None]] = nullcontext,
+        attachments: AttachmentRepository | None = None,
+        allow: Callable[[str], bool] = lambda conversation_id: True,
     ) -> None:
+        """``allow`` is the per-conversation rate limit, asked once the conversation is known."""
         self.rasa = rasa
+        self.attachments = attachments
+        self.allow = allow
         self.unit_of_work = unit_of_work
         self.conversations = conversations
         self.submissions = submissions
@@ -77,11 +97,13 @@ class ChatService:
         self.notices = notices
 
     async def start(self, language: str | None, channel: str) -> tuple[str, Turn]:
+        started = time.perf_counter()
         conversation_id = uuid.uuid4().hex
         lang = normalise_language(language)
         await asyncio.to_thread(self.conversations.create, conversation_id, lang, channel)
         opening = "/start_conversation" + json.dumps({"language": lang, "channel": channel})
-        return conversation_id, await self._turn(conversation_id, opening, lang, channel)
+        turn = await self._turn(conversation_id, opening, lang, channel)
+        return conversation_id, _timed(turn, started)
 
     async def post(
         self,
@@ -92,6 +114,7 @@ class ChatService:
     ) -> Turn:
         # The database work runs in a worker thread: a query waiting on PostgreSQL must not hold
         # the event loop, which also serves Rasa's /webhook and /nlg calls of other turns.
+        started = time.perf_counter()
         outgoing = await asyncio.to_thread(
             self._outgoing, conversation_id, text, payload, attachments or []
         )
@@ -102,9 +125,9 @@ class ChatService:
             outgoing.channel,
             outgoing.attachments,
         )
-        if not outgoing.pending:
-            return turn
-        return await asyncio.to_thread(self._announced, turn, outgoing.pending)
+        if outgoing.pending:
+            turn = await asyncio.to_thread(self._announced, turn, outgoing.pending)
+        return _timed(turn, started)
 
     async def state(self, conversation_id: str) -> dict[str, Any]:
         if await asyncio.to_thread(self.conversations.get, conversation_id) is None:
@@ -129,6 +152,13 @@ class ChatService:
             row = self.conversations.get(conversation_id)
             if row is None:
                 raise UnknownConversation(conversation_id)
+            if not self.allow(conversation_id):
+                raise TooManyMessages(conversation_id)
+            if attachments and (
+                self.attachments is None
+                or not self.attachments.owned_by(conversation_id, attachments)
+            ):
+                raise UnknownAttachment(conversation_id)
             # Status changes of this conversation's petitions open the reply (server/notify.py).
             pending = self.notices.pending(conversation_id) if self.notices else []
             if not row.active_form:
@@ -190,8 +220,11 @@ class ChatService:
         metadata: dict[str, Any] = {"language": language, "channel": channel}
         if attachments:
             metadata["attachments"] = attachments
+        started = time.perf_counter()
         answer = await self.rasa.send(conversation_id, message, metadata)
-        return await asyncio.to_thread(self._answered, conversation_id, answer)
+        rasa = time.perf_counter() - started
+        turn = await asyncio.to_thread(self._answered, conversation_id, answer)
+        return replace(turn, timings={"rasa": rasa})
 
     def _answered(self, conversation_id: str, answer: RasaTurn) -> Turn:
         """The turn for the client, and the conversation's new position recorded."""
@@ -245,3 +278,9 @@ class ChatService:
 def tracker_form(tracker: dict[str, Any]) -> str | None:
     loop = tracker.get("active_loop") or {}
     return loop.get("name") or None
+
+
+def _timed(turn: Turn, started: float) -> Turn:
+    """The turn with the app's own share of its time: all of it but the wait on Rasa."""
+    rasa = turn.timings.get("rasa", 0.0)
+    return replace(turn, timings={"app": time.perf_counter() - started - rasa, "rasa": rasa})

@@ -101,6 +101,7 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
         settings.notify, db, catalog, messages, settings.office, links
     )
     submissions.listeners.append(notifications.listener)
+    per_conversation = RateLimiter(settings.chat.rate_per_conversation)
     return Container(
         settings=settings,
         db=db,
@@ -121,11 +122,13 @@ def build_container(settings: Settings, rasa: RasaGateway | None = None) -> Cont
             domain_intents(settings.rasa.project_dir / "domain"),
             notices=notifications.chat,
             unit_of_work=db.unit_of_work,
+            attachments=attachments,
+            allow=per_conversation.allow,
         ),
         nlg=nlg,
         knowledge=knowledge,
         executor=executor,
-        per_conversation=RateLimiter(settings.chat.rate_per_conversation),
+        per_conversation=per_conversation,
         per_client=RateLimiter(settings.chat.rate_per_client),
         staff=StaffAccounts(db),
         audit=audit,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -18,11 +19,13 @@ class FakeRasa:
         self.slots: dict[str, Any] = {"language": "ko"}
         self.reply: list[dict[str, Any]] = [{"text": "ok"}]
         self.up = True
+        self.delay = 0.0  # seconds a turn takes
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> RasaTurn:
         if not self.up:
             raise RasaUnavailable("down")
         self.received.append(text)
+        await asyncio.sleep(self.delay)
         return RasaTurn(self.reply, await self.tracker(sender))
 
     async def tracker(self, sender: str) -> dict[str, Any]:

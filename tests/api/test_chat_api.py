@@ -41,6 +41,20 @@ def test_message_round_trip_and_state(client, rasa: FakeRasa):
     assert client.get(f"/api/conversations/{conversation}").json()["state"]["language"] == "ko"
 
 
+def test_a_turn_tells_its_time_in_rasa_and_in_the_app(client, rasa: FakeRasa):
+    conversation = start(client)
+    rasa.delay = 0.05
+    response = client.post(
+        f"/api/conversations/{conversation}/messages", json={"text": "my phone is 010-1234-5678"}
+    )
+    timing = dict(
+        part.strip().split(";dur=") for part in response.headers["server-timing"].split(",")
+    )
+    assert set(timing) == {"app", "rasa"}
+    assert float(timing["rasa"]) >= 50 and 0 < float(timing["app"]) < float(timing["rasa"])
+    assert "010" not in response.headers["server-timing"]
+
+
 def test_resident_registration_number_never_reaches_rasa(client, rasa: FakeRasa):
     conversation = start(client)
     client.post(
