@@ -1,9 +1,15 @@
 """Security headers on every response: a strict Content-Security-Policy (scripts only from the
-app, no inline script), who may frame which page, and no referrer (status links carry a token)."""
+app, no inline script), who may frame which page, and no referrer (status links carry a token);
+and a request body larger than its route allows refused before it is read.
+
+Both are pure ASGI middleware: every chat turn, and every call Rasa makes back to the app for
+its actions and texts, passes through them, so they add no task or stream of their own."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -69,3 +75,30 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """413 for a request whose Content-Length is over ``limits(path)`` bytes."""
+
+    def __init__(self, app: ASGIApp, limits: Callable[[str], int]) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"")
+            if length.isdigit() and int(length) > self.limits(scope["path"]):
+                body = json.dumps({"detail": "Request body too large."}).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 413,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
