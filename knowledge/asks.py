@@ -19,6 +19,7 @@ _PERIOD = (
     r"(?:\d+\s*(?:일|日|天|days?|ngày|วัน|시간|hours?|giờ|ชั่วโมง|주|weeks?|tuần|สัปดาห์|개월|"
     r"months?|个月|tháng|เดือน)|즉시|바로|on the spot|immediately|right away|当场|立即|ngay|ทันที)"
 )
+_FINE = r"과태료|벌금|범칙금|\bfines?\b|penalt|罚|phạt|ค่าปรับ|โทษปรับ|โดนปรับ|ถูกปรับ"
 _CLOCK = r"\d{1,2}:\d{2}"
 _NUMBER = r"\d"
 
@@ -26,13 +27,15 @@ _NUMBER = r"\d"
 KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "amount": (
         re.compile(
-            r"얼마|비용|수수료|돈|요금|유료|무료|과태료|벌금|how much|cost|fee|price|pay|charge|"
-            r"free|fine|penalt|多少钱|费用|手续费|收费|免费|钱|罚|bao nhiêu tiền|phí|mất tiền|tốn|"
-            r"giá|phạt|เท่าไหร่|เท่าไร|ค่าธรรมเนียม|ค่าใช้จ่าย|เสียเงิน|ฟรี|กี่บาท|กี่วอน|ราคา|ปรับ",
+            r"얼마|비용|수수료|돈|요금|유료|무료|how much|cost|fee|price|pay|charge|"
+            r"free|多少钱|费用|手续费|收费|免费|钱|bao nhiêu tiền|phí|mất tiền|tốn|"
+            r"giá|เท่าไหร่|เท่าไร|ค่าธรรมเนียม|ค่าใช้จ่าย|เสียเงิน|ฟรี|กี่บาท|กี่วอน|ราคา",
             re.I,
         ),
         re.compile(f"{_CURRENCY}|{_FREE}", re.I),
     ),
+    # A fine is an amount too, but "does it cost anything?" asks for the fee, not the fine.
+    "fine": (re.compile(_FINE, re.I), re.compile(_FINE, re.I)),
     "period": (
         re.compile(
             r"며칠|몇\s*일|얼마나\s*걸|기간|기한|언제까지|몇\s*시간|"
@@ -75,7 +78,7 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "who": (
         re.compile(
-            r"누가|누구|대신|who|someone else|for me|谁|代|替我|ai |thay tôi|giùm|ใคร|แทน", re.I
+            r"누가|누구|대신|who|someone else|for me|谁|代|替我|\bai\b|thay tôi|giùm|ใคร|แทน", re.I
         ),
         re.compile(
             r"본인|세대주|배우자|대리인|형제|head of household|spouse|proxy|sibling|"
@@ -101,5 +104,9 @@ def asked_kinds(question: str) -> list[str]:
 
 
 def states(sentence: str, kinds: list[str]) -> bool:
-    """The sentence states a fact of one of the kinds asked for."""
-    return any(KINDS[kind][1].search(sentence) for kind in kinds)
+    """The sentence states a fact of one of the kinds asked for (a fine is not the fee)."""
+    return any(
+        KINDS[kind][1].search(sentence)
+        and not (kind == "amount" and KINDS["fine"][1].search(sentence))
+        for kind in kinds
+    )

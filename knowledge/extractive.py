@@ -21,7 +21,7 @@ from knowledge.text import sentences, terms
 
 MAX_SENTENCES = 3
 ANSWERS_THE_KIND = 0.3  # bonus for a sentence stating the kind of fact asked for
-SIMILARITY_WEIGHT, OVERLAP_WEIGHT, RANK_PENALTY = 0.4, 0.6, 0.05
+SIMILARITY_WEIGHT, OVERLAP_WEIGHT, RANK_PENALTY = 0.4, 0.6, 0.15
 
 
 def extract(
