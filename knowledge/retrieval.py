@@ -34,7 +34,19 @@ class RetrievalSettings:
     # states a fact: it should not win on the topic's words alone.
     intro_penalty: float = 0.1
     # Confidence = dense_weight·similarity + lexical_weight·coverage of the best chunk.
-    min_confidence: float = 0.225
+    min_confidence: float = 0.219
+    # The languages the embedder was trained on (None: all). Vectors still help to rank the
+    # chunks of another language, but their similarity does not mean there what it means in
+    # the others: a hybrid's confidence in that language rests on the words alone.
+    dense_languages: frozenset[str] | None = None
+
+    def confidence_weights(self, language: str) -> tuple[float, float]:
+        """(similarity, coverage) weights of the confidence for a question in ``language``."""
+        if self.dense_languages is None or language in self.dense_languages:
+            return self.dense_weight, self.lexical_weight
+        if self.lexical_weight <= 0:  # a dense-only retriever has nothing else to go on
+            return self.dense_weight, self.lexical_weight
+        return 0.0, self.dense_weight + self.lexical_weight
 
 
 @dataclass(frozen=True)
@@ -165,5 +177,6 @@ class Retriever:
             Hit(index.chunks[i], scores[i], float(dense[i]), index.bm25.coverage(weights, i))
             for i in order
         ]
-        confidence = max(s.dense_weight * h.similarity + s.lexical_weight * h.coverage for h in top)
+        dense_weight, lexical_weight = s.confidence_weights(language)
+        confidence = max(dense_weight * h.similarity + lexical_weight * h.coverage for h in top)
         return Retrieval(top, confidence, confidence >= s.min_confidence)

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from knowledge.answer import Answer, Answerer
 from knowledge.corpus import load_guides
-from knowledge.embeddings import collection_name, make_embeddings
+from knowledge.embeddings import collection_name, make_embeddings, trained_languages
 from knowledge.index import IngestReport, KnowledgeStore
 from knowledge.llm import make_generator
 from knowledge.retrieval import RetrievalSettings, Retriever
@@ -76,6 +76,7 @@ class KnowledgeService:
                         dense_weight=k.dense_weight,
                         lexical_weight=k.lexical_weight,
                         min_confidence=k.min_confidence,
+                        dense_languages=trained_languages(k.embedder, k.embedder_languages),
                     ),
                 )
                 try:

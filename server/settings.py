@@ -118,7 +118,11 @@ class KnowledgeSection(BaseModel):
     # below min_confidence the answer is "I don't know". Calibrated by benchmarks/knowledge_eval.
     dense_weight: float = 0.5
     lexical_weight: float = 0.5
-    min_confidence: float = 0.225
+    min_confidence: float = 0.219
+    # The languages a deployment's own embedder was trained on (e.g. ["ko", "en", "zh", "vi",
+    # "th"] for multilingual-e5); unset: known for use-m (no Vietnamese) and minilm (English),
+    # all for any other model. Elsewhere confidence rests on the question's words alone.
+    embedder_languages: list[str] | None = None
     # Load the models when the app starts (in the background) rather than at the first question.
     warm_up: bool = True
 
