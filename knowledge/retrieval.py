@@ -177,6 +177,10 @@ class Retriever:
             Hit(index.chunks[i], scores[i], float(dense[i]), index.bm25.coverage(weights, i))
             for i in order
         ]
-        dense_weight, lexical_weight = s.confidence_weights(language)
+        # Inside a petition the similarity side carries the petition's title ("this"), which the
+        # citizen's own words lack: there the hybrid's weights hold in every language.
+        dense_weight, lexical_weight = (
+            (s.dense_weight, s.lexical_weight) if title else s.confidence_weights(language)
+        )
         confidence = max(dense_weight * h.similarity + lexical_weight * h.coverage for h in top)
         return Retrieval(top, confidence, confidence >= s.min_confidence)
