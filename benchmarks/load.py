@@ -84,9 +84,7 @@ class Citizen:
                     response.raise_for_status()
                     seconds = time.perf_counter() - started
                     steps = server_timing(response.headers.get("server-timing", ""))
-                    if "app" in steps:
-                        self.record.app_work.append(steps["app"])
-                    return seconds, response.json()
+                    return seconds, response.json(), steps
                 reason = f"HTTP {response.status_code}"
             except (httpx.TransportError, httpx.RemoteProtocolError) as error:
                 reason = type(error).__name__
@@ -99,7 +97,7 @@ class Citizen:
     async def run(self, give_up: float) -> Conversation:
         r = self.record
         try:
-            _, body = await self._send(
+            _, body, _ = await self._send(
                 "POST", "/api/conversations", {"language": r.language, "channel": "web"}, give_up
             )
             self.id, self.messages, self.state = (
@@ -134,10 +132,12 @@ class Citizen:
     async def post(self, body: dict[str, Any], give_up: float) -> None:
         if self.think:
             await asyncio.sleep(random.uniform(0.5, 1.5) * self.think)
-        seconds, data = await self._send(
+        seconds, data, steps = await self._send(
             "POST", f"/api/conversations/{self.id}/messages", body, give_up
         )
         self.record.turns.append(seconds)
+        if "app" in steps:
+            self.record.app_work.append(steps["app"])
         self.record.sent.append(body)
         self.messages, self.state = data["messages"], data["state"]
 

@@ -40,9 +40,11 @@ class RetrievalSettings:
     # the others: a hybrid's confidence in that language rests on the words alone.
     dense_languages: frozenset[str] | None = None
 
-    def confidence_weights(self, language: str) -> tuple[float, float]:
-        """(similarity, coverage) weights of the confidence for a question in ``language``."""
-        if self.dense_languages is None or language in self.dense_languages:
+    def confidence_weights(self, language: str, in_petition: bool = False) -> tuple[float, float]:
+        """(similarity, coverage) weights of the confidence for a question in ``language``.
+        Inside a petition the similarity side carries the petition's title ("this"), which the
+        citizen's own words lack: there the hybrid's weights hold in every language."""
+        if in_petition or self.dense_languages is None or language in self.dense_languages:
             return self.dense_weight, self.lexical_weight
         if self.lexical_weight <= 0:  # a dense-only retriever has nothing else to go on
             return self.dense_weight, self.lexical_weight
@@ -177,10 +179,6 @@ class Retriever:
             Hit(index.chunks[i], scores[i], float(dense[i]), index.bm25.coverage(weights, i))
             for i in order
         ]
-        # Inside a petition the similarity side carries the petition's title ("this"), which the
-        # citizen's own words lack: there the hybrid's weights hold in every language.
-        dense_weight, lexical_weight = (
-            (s.dense_weight, s.lexical_weight) if title else s.confidence_weights(language)
-        )
+        dense_weight, lexical_weight = s.confidence_weights(language, in_petition=bool(title))
         confidence = max(dense_weight * h.similarity + lexical_weight * h.coverage for h in top)
         return Retrieval(top, confidence, confidence >= s.min_confidence)

@@ -79,10 +79,10 @@ class ChatService:
         vault: Vault,
         catalog: Catalog,
         allowed_intents: frozenset[str],
+        attachments: AttachmentRepository,
+        allow: Callable[[str], bool],
         notices: ChatNotices | None = None,
         unit_of_work: Callable[[], AbstractContextManager[None]] = nullcontext,
-        attachments: AttachmentRepository | None = None,
-        allow: Callable[[str], bool] = lambda conversation_id: True,
     ) -> None:
         """``allow`` is the per-conversation rate limit, asked once the conversation is known."""
         self.rasa = rasa
@@ -154,10 +154,7 @@ class ChatService:
                 raise UnknownConversation(conversation_id)
             if not self.allow(conversation_id):
                 raise TooManyMessages(conversation_id)
-            if attachments and (
-                self.attachments is None
-                or not self.attachments.owned_by(conversation_id, attachments)
-            ):
+            if attachments and not self.attachments.owned_by(conversation_id, attachments):
                 raise UnknownAttachment(conversation_id)
             # Status changes of this conversation's petitions open the reply (server/notify.py).
             pending = self.notices.pending(conversation_id) if self.notices else []

@@ -21,6 +21,7 @@ def test_a_hybrid_judges_an_untrained_language_by_its_words_alone():
     )
     assert hybrid.confidence_weights("en") == (0.5, 0.5)
     assert hybrid.confidence_weights("vi") == (0.0, 1.0)
+    assert hybrid.confidence_weights("vi", in_petition=True) == (0.5, 0.5)  # the title's words
     dense_only = RetrievalSettings(
         dense_weight=1.0, lexical_weight=0.0, dense_languages=frozenset()
     )
